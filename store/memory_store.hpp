@@ -1,0 +1,50 @@
+#pragma once
+// The store in memory, for simulation and benchmarks. Same contract as sqlite_store,
+// including transactions (rollback restores the state at begin()).
+#include <map>
+#include <memory>
+
+#include "store/store.hpp"
+
+namespace baton::store {
+
+class memory_store final : public store {
+ public:
+  /// What the store keeps of the audit log: every record (default), or only the chain
+  /// head (large simulations and benchmarks, where the records are not read back).
+  enum class log_retention : std::uint8_t { all_records, head_only };
+
+  explicit memory_store(log_retention retention = log_retention::all_records);
+  ~memory_store() override;
+
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  void append_log(const log_record& record) override;
+  log_head head() override;
+  void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) override;
+  void upsert_incident(const incident_row& row) override;
+  void upsert_escalation(const escalation_row& row) override;
+  void put_timer(const timer_row& row) override;
+  void delete_timer(std::int64_t id) override;
+  void put_notification(const notification_row& row) override;
+  void put_config_version(const config_version_row& row) override;
+  std::optional<incident_row> find_incident(std::int64_t id) override;
+  std::vector<incident_row> incidents(bool open_only) override;
+  std::vector<escalation_row> escalations(std::int64_t incident_id) override;
+  std::vector<timer_row> timers() override;
+  std::vector<notification_row> notifications(std::int64_t incident_id) override;
+  std::optional<config_version_row> find_config_version(std::string_view version) override;
+  std::int64_t max_incident_id() override;
+  std::int64_t max_escalation_id() override;
+  std::int64_t max_timer_id() override;
+
+  /// Test hook: replaces a stored log record as an attacker with file access would.
+  void tamper_for_test(std::int64_t seq, const log_record& replacement);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace baton::store

@@ -1,0 +1,54 @@
+#pragma once
+// The store on one SQLite file (WAL mode), with versioned schema migrations.
+#include <filesystem>
+#include <memory>
+
+#include "store/store.hpp"
+
+namespace SQLite { class Database; }
+
+namespace baton::store {
+
+class sqlite_store final : public store {
+ public:
+  /// Opens or creates the database at `path` and applies pending migrations.
+  /// Throws std::runtime_error with the path and SQLite's message when it cannot.
+  explicit sqlite_store(const std::filesystem::path& path);
+  ~sqlite_store() override;
+
+  /// Opens an existing database read-only for `log verify` / `log export`; throws
+  /// when the file does not exist or is not a baton database.
+  static std::unique_ptr<sqlite_store> open_read_only(const std::filesystem::path& path);
+
+  /// The schema version after migrations.
+  int schema_version();
+
+  void begin() override;
+  void commit() override;
+  void rollback() noexcept override;
+  void append_log(const log_record& record) override;
+  log_head head() override;
+  void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) override;
+  void upsert_incident(const incident_row& row) override;
+  void upsert_escalation(const escalation_row& row) override;
+  void put_timer(const timer_row& row) override;
+  void delete_timer(std::int64_t id) override;
+  void put_notification(const notification_row& row) override;
+  void put_config_version(const config_version_row& row) override;
+  std::optional<incident_row> find_incident(std::int64_t id) override;
+  std::vector<incident_row> incidents(bool open_only) override;
+  std::vector<escalation_row> escalations(std::int64_t incident_id) override;
+  std::vector<timer_row> timers() override;
+  std::vector<notification_row> notifications(std::int64_t incident_id) override;
+  std::optional<config_version_row> find_config_version(std::string_view version) override;
+  std::int64_t max_incident_id() override;
+  std::int64_t max_escalation_id() override;
+  std::int64_t max_timer_id() override;
+
+ private:
+  struct impl;
+  sqlite_store(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace baton::store

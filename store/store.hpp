@@ -1,0 +1,87 @@
+#pragma once
+// Where engine state and the audit log are kept. SQLite now (store/sqlite_store.hpp),
+// an in-memory store for simulation and benchmarks (store/memory_store.hpp), and later
+// PostgreSQL for several nodes, all behind this interface. The engine writes every
+// change of one step inside one transaction (store::transaction).
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "store/records.hpp"
+
+namespace baton::store {
+
+struct log_head {
+  std::int64_t seq = 0;
+  std::string hash;  // hex; empty log: 64 zeros
+};
+
+/// Bounds for reading the log; both inclusive, either optional.
+struct log_range {
+  std::optional<timestamp> since;
+  std::optional<timestamp> until;
+};
+
+class store {
+ public:
+  virtual ~store() = default;
+
+  // Transactions. Nested begin() is a programming error.
+  virtual void begin() = 0;
+  virtual void commit() = 0;
+  virtual void rollback() noexcept = 0;
+
+  // The audit log. append_log() requires record.seq == head().seq + 1 and
+  // record.prev_hash == head().hash; the store also keeps the head in a separate row so
+  // that deleting the newest records is detected too.
+  virtual void append_log(const log_record& record) = 0;
+  virtual log_head head() = 0;
+  /// Records in sequence order (by seq), filtered by time.
+  virtual void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) = 0;
+
+  // Engine state. upsert_* insert or replace by id.
+  virtual void upsert_incident(const incident_row& row) = 0;
+  virtual void upsert_escalation(const escalation_row& row) = 0;
+  virtual void put_timer(const timer_row& row) = 0;
+  virtual void delete_timer(std::int64_t id) = 0;
+  virtual void put_notification(const notification_row& row) = 0;  // insert or replace by key
+  virtual void put_config_version(const config_version_row& row) = 0;
+
+  // Reading state back (restart, queries, reports).
+  virtual std::optional<incident_row> find_incident(std::int64_t id) = 0;
+  virtual std::vector<incident_row> incidents(bool open_only) = 0;
+  virtual std::vector<escalation_row> escalations(std::int64_t incident_id) = 0;  // 0 = all
+  virtual std::vector<timer_row> timers() = 0;
+  virtual std::vector<notification_row> notifications(std::int64_t incident_id) = 0;  // 0 = all
+  virtual std::optional<config_version_row> find_config_version(std::string_view version) = 0;
+
+  /// Largest ids handed out so far, so a restarted engine continues after them.
+  virtual std::int64_t max_incident_id() = 0;
+  virtual std::int64_t max_escalation_id() = 0;
+  virtual std::int64_t max_timer_id() = 0;
+};
+
+/// One RAII transaction: begin() now, rollback() unless commit() was called.
+class transaction {
+ public:
+  explicit transaction(store& s) : store_(s) { store_.begin(); }
+  transaction(const transaction&) = delete;
+  transaction& operator=(const transaction&) = delete;
+  ~transaction() {
+    if (!done_) {
+      store_.rollback();
+    }
+  }
+  void commit() {
+    store_.commit();
+    done_ = true;
+  }
+
+ private:
+  store& store_;
+  bool done_ = false;
+};
+
+}  // namespace baton::store

@@ -1,0 +1,45 @@
+#pragma once
+// Helpers shared by the test areas: temporary directories, running the baton binary,
+// reading files and the paths of the source tree.
+#include <filesystem>
+#include <string>
+
+namespace baton::test {
+
+/// A fresh directory under the system temp dir, removed with everything in it when the
+/// object goes out of scope.
+class temp_dir {
+ public:
+  temp_dir();
+  ~temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+
+  const std::filesystem::path& path() const noexcept { return path_; }
+  /// Writes `content` to path()/name (creating subdirectories) and returns the path.
+  std::filesystem::path write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct command_result {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+/// Runs `command` through /bin/sh and captures its output.
+command_result run(const std::string& command);
+
+/// Runs the baton binary built with the tests with `args` (already shell-quoted).
+command_result run_baton(const std::string& args);
+
+std::string read_file(const std::filesystem::path& p);
+
+/// The project root (where examples/ and docs/ are).
+std::filesystem::path source_dir();
+
+/// examples/compel/baton.yaml
+std::filesystem::path compel_config();
+
+}  // namespace baton::test
