@@ -1,0 +1,42 @@
+#pragma once
+// The CLI's commands as functions over streams, so tests can run them in process.
+// Exit statuses: 0 success, 1 the answer is "no" (invalid, tampered), 2 usage or I/O error.
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "base/time.hpp"
+
+namespace baton::app {
+
+struct who_options {
+  std::string role;
+  std::filesystem::path config;
+  std::string system;             // "" = no scope
+  std::optional<std::string> at;  // ISO 8601; default: now
+  std::string format = "text";    // text | json
+  bool working_hours_only = false;
+};
+int who_command(const who_options& o, timestamp now, std::ostream& out, std::ostream& err);
+
+int log_verify_command(const std::filesystem::path& db, std::string_view format, std::ostream& out,
+                       std::ostream& err);
+
+struct log_export_options {
+  std::filesystem::path db;
+  std::string format;  // csv | json
+  std::optional<std::string> since;
+  std::optional<std::string> until;
+};
+int log_export_command(const log_export_options& o, std::ostream& out, std::ostream& err);
+
+struct demo_options {
+  std::filesystem::path config;
+  std::filesystem::path db;             // SQLite file for the demo's log
+  std::optional<std::string> start;     // ISO 8601 start of the virtual clock
+  std::optional<std::filesystem::path> notifications;  // JSON lines of what was sent
+};
+int demo_command(const demo_options& o, std::ostream& out, std::ostream& err);
+
+}  // namespace baton::app
