@@ -41,6 +41,8 @@ class audit_log {
  private:
   store& store_;
   log_head head_;
+  log_record scratch_;    // reused between appends to keep their buffers
+  std::string preimage_;  // likewise
 };
 
 struct verify_result {

@@ -41,6 +41,10 @@ class memory_store final : public store {
 
   /// Test hook: replaces a stored log record as an attacker with file access would.
   void tamper_for_test(std::int64_t seq, const log_record& replacement);
+  /// Test hook: deletes the stored record `seq` (the head is left alone, as on disk).
+  void erase_log_for_test(std::int64_t seq);
+  /// Test hook: stores `record` among the others by its seq, even beside an equal one.
+  void insert_log_for_test(const log_record& record);
 
  private:
   struct impl;

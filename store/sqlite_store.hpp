@@ -2,6 +2,7 @@
 // The store on one SQLite file (WAL mode), with versioned schema migrations.
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "store/store.hpp"
 
@@ -22,6 +23,12 @@ class sqlite_store final : public store {
 
   /// The schema version after migrations.
   int schema_version();
+
+  /// The newest schema version this build knows (what a new file is migrated to).
+  static int latest_schema_version();
+
+  /// Test hook: the value of `PRAGMA name` on this store's connection.
+  std::string pragma_for_test(const std::string& name);
 
   void begin() override;
   void commit() override;

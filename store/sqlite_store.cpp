@@ -1,0 +1,678 @@
+#include "store/sqlite_store.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <array>
+#include <limits>
+#include <stdexcept>
+
+#include "store/sqlite_schema.hpp"
+
+namespace baton::store {
+namespace {
+
+// How long a writer waits for another connection's lock before SQLITE_BUSY.
+constexpr int busy_timeout_ms = 5000;
+
+// Every statement the store runs, prepared once on first use and kept: at tens of
+// thousands of writes per second, preparing is as costly as executing.
+enum class query : std::size_t {
+  begin,
+  commit,
+  rollback,
+  advance_head,
+  write_head,
+  insert_log,
+  select_head,
+  read_log,
+  upsert_incident,
+  upsert_escalation,
+  put_timer,
+  delete_timer,
+  put_notification,
+  put_config_version,
+  find_incident,
+  all_incidents,
+  open_incidents,
+  all_escalations,
+  incident_escalations,
+  timers,
+  all_notifications,
+  incident_notifications,
+  find_config_version,
+  max_incident_id,
+  max_escalation_id,
+  max_timer_id,
+  count
+};
+
+#define BATON_INCIDENT_COLUMNS                                                                   \
+  "id, dedup_key, system, event_type, severity, summary, state, config_version, opened_at_ms, " \
+  "updated_at_ms, resolved_at_ms, event_count, accountable, fired_rules"
+#define BATON_ESCALATION_COLUMNS                                                                 \
+  "id, incident_id, role, rule, state, triggered_at_ms, target_at_ms, engaged_at_ms, engaged_by, " \
+  "step, round, paged, breached"
+#define BATON_NOTIFICATION_COLUMNS                                                             \
+  "idempotency_key, incident_id, escalation_id, kind, person, role, notifier, address, payload, " \
+  "state, attempts, created_at_ms, next_attempt_at_ms, last_error"
+
+constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_text = {
+    "BEGIN IMMEDIATE",
+    "COMMIT",
+    "ROLLBACK",
+    // The WHERE clause is append_log's precondition: it matches only when the record
+    // follows the current head, so a stale writer changes nothing.
+    "UPDATE log_head SET seq = ?1, hash = ?2 WHERE id = 1 AND seq = ?3 AND hash = ?4",
+    "UPDATE log_head SET seq = ?, hash = ? WHERE id = 1",
+    "INSERT INTO log (seq, at_ms, actor, kind, incident_id, details, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "SELECT seq, hash FROM log_head WHERE id = 1",
+    "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log "
+    "WHERE at_ms >= ?1 AND at_ms <= ?2 ORDER BY seq",
+    "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET dedup_key = excluded.dedup_key, system = excluded.system, "
+    "event_type = excluded.event_type, severity = excluded.severity, summary = excluded.summary, "
+    "state = excluded.state, config_version = excluded.config_version, "
+    "opened_at_ms = excluded.opened_at_ms, updated_at_ms = excluded.updated_at_ms, "
+    "resolved_at_ms = excluded.resolved_at_ms, event_count = excluded.event_count, "
+    "accountable = excluded.accountable, fired_rules = excluded.fired_rules",
+    "INSERT INTO escalations (" BATON_ESCALATION_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, role = excluded.role, "
+    "rule = excluded.rule, state = excluded.state, triggered_at_ms = excluded.triggered_at_ms, "
+    "target_at_ms = excluded.target_at_ms, engaged_at_ms = excluded.engaged_at_ms, "
+    "engaged_by = excluded.engaged_by, step = excluded.step, round = excluded.round, "
+    "paged = excluded.paged, breached = excluded.breached",
+    "INSERT INTO timers (id, due_ms, kind, incident_id, escalation_id) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (id) DO UPDATE SET due_ms = excluded.due_ms, kind = excluded.kind, "
+    "incident_id = excluded.incident_id, escalation_id = excluded.escalation_id",
+    "DELETE FROM timers WHERE id = ?",
+    "INSERT INTO notifications (" BATON_NOTIFICATION_COLUMNS ") "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (idempotency_key) DO UPDATE SET incident_id = excluded.incident_id, "
+    "escalation_id = excluded.escalation_id, kind = excluded.kind, person = excluded.person, "
+    "role = excluded.role, notifier = excluded.notifier, address = excluded.address, "
+    "payload = excluded.payload, state = excluded.state, attempts = excluded.attempts, "
+    "created_at_ms = excluded.created_at_ms, next_attempt_at_ms = excluded.next_attempt_at_ms, "
+    "last_error = excluded.last_error",
+    "INSERT INTO config_versions (version, loaded_at_ms, sources) VALUES (?, ?, ?) "
+    "ON CONFLICT (version) DO UPDATE SET loaded_at_ms = excluded.loaded_at_ms, sources = excluded.sources",
+    "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE id = ?",
+    "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents ORDER BY id",
+    "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state <> 'resolved' ORDER BY id",
+    "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations ORDER BY id",
+    "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id = ? ORDER BY id",
+    "SELECT id, due_ms, kind, incident_id, escalation_id FROM timers ORDER BY due_ms, id",
+    "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications ORDER BY created_at_ms, idempotency_key",
+    "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE incident_id = ? "
+    "ORDER BY created_at_ms, idempotency_key",
+    "SELECT version, loaded_at_ms, sources FROM config_versions WHERE version = ?",
+    "SELECT max(0, coalesce(max(id), 0)) FROM incidents",
+    "SELECT max(0, coalesce(max(id), 0)) FROM escalations",
+    "SELECT max(0, coalesce((SELECT max(id) FROM timers), 0), "
+    "(SELECT value FROM id_high_water WHERE name = 'timer'))",
+};
+
+#undef BATON_INCIDENT_COLUMNS
+#undef BATON_ESCALATION_COLUMNS
+#undef BATON_NOTIFICATION_COLUMNS
+
+// Resets a cached statement however the call using it ends, so no statement is left
+// mid-step holding a read snapshot open.
+class statement_use {
+ public:
+  explicit statement_use(SQLite::Statement& s) : statement_(s) {}
+  statement_use(const statement_use&) = delete;
+  statement_use& operator=(const statement_use&) = delete;
+  ~statement_use() { statement_.tryReset(); }
+  SQLite::Statement* operator->() const noexcept { return &statement_; }
+  SQLite::Statement& operator*() const noexcept { return statement_; }
+
+ private:
+  SQLite::Statement& statement_;
+};
+
+void bind_text(SQLite::Statement& s, int index, const std::string& text) { s.bindNoCopy(index, text); }
+
+void bind_time(SQLite::Statement& s, int index, timestamp t) { s.bind(index, to_epoch_ms(t)); }
+
+void bind_time(SQLite::Statement& s, int index, const std::optional<timestamp>& t) {
+  if (t) {
+    s.bind(index, to_epoch_ms(*t));
+  } else {
+    s.bind(index);  // NULL
+  }
+}
+
+void read_text(const SQLite::Column& c, std::string& out) {
+  out.assign(c.getText(), static_cast<std::size_t>(c.getBytes()));
+}
+
+std::string text(const SQLite::Column& c) {
+  return std::string(c.getText(), static_cast<std::size_t>(c.getBytes()));
+}
+
+timestamp time_of(const SQLite::Column& c) { return from_epoch_ms(c.getInt64()); }
+
+std::optional<timestamp> optional_time_of(const SQLite::Column& c) {
+  if (c.isNull()) {
+    return std::nullopt;
+  }
+  return from_epoch_ms(c.getInt64());
+}
+
+incident_row read_incident(SQLite::Statement& s) {
+  incident_row r;
+  r.id = s.getColumn(0).getInt64();
+  r.dedup_key = text(s.getColumn(1));
+  r.system = text(s.getColumn(2));
+  r.event_type = text(s.getColumn(3));
+  r.severity = text(s.getColumn(4));
+  r.summary = text(s.getColumn(5));
+  r.state = text(s.getColumn(6));
+  r.config_version = text(s.getColumn(7));
+  r.opened_at = time_of(s.getColumn(8));
+  r.updated_at = time_of(s.getColumn(9));
+  r.resolved_at = optional_time_of(s.getColumn(10));
+  r.event_count = s.getColumn(11).getInt64();
+  r.accountable = text(s.getColumn(12));
+  r.fired_rules = text(s.getColumn(13));
+  return r;
+}
+
+escalation_row read_escalation(SQLite::Statement& s) {
+  escalation_row r;
+  r.id = s.getColumn(0).getInt64();
+  r.incident_id = s.getColumn(1).getInt64();
+  r.role = text(s.getColumn(2));
+  r.rule = text(s.getColumn(3));
+  r.state = text(s.getColumn(4));
+  r.triggered_at = time_of(s.getColumn(5));
+  r.target_at = optional_time_of(s.getColumn(6));
+  r.engaged_at = optional_time_of(s.getColumn(7));
+  r.engaged_by = text(s.getColumn(8));
+  r.step = s.getColumn(9).getInt();
+  r.round = s.getColumn(10).getInt();
+  r.paged = text(s.getColumn(11));
+  r.breached = s.getColumn(12).getInt() != 0;
+  return r;
+}
+
+notification_row read_notification(SQLite::Statement& s) {
+  notification_row r;
+  r.idempotency_key = text(s.getColumn(0));
+  r.incident_id = s.getColumn(1).getInt64();
+  r.escalation_id = s.getColumn(2).getInt64();
+  r.kind = text(s.getColumn(3));
+  r.person = text(s.getColumn(4));
+  r.role = text(s.getColumn(5));
+  r.notifier = text(s.getColumn(6));
+  r.address = text(s.getColumn(7));
+  r.payload = text(s.getColumn(8));
+  r.state = text(s.getColumn(9));
+  r.attempts = s.getColumn(10).getInt();
+  r.created_at = time_of(s.getColumn(11));
+  r.next_attempt_at = optional_time_of(s.getColumn(12));
+  r.last_error = text(s.getColumn(13));
+  return r;
+}
+
+}  // namespace
+
+struct sqlite_store::impl {
+  std::string path;
+  SQLite::Database db;
+  bool in_transaction = false;
+  std::optional<log_head> pending_head;  // the head after this transaction's appends
+  std::array<std::unique_ptr<SQLite::Statement>, static_cast<std::size_t>(query::count)> statements;
+
+  impl(const std::filesystem::path& p, int flags) : path(p.string()), db(p, flags, busy_timeout_ms) {}
+
+  statement_use use(query q) {
+    auto& slot = statements[static_cast<std::size_t>(q)];
+    if (!slot) {
+      slot = std::make_unique<SQLite::Statement>(db, query_text[static_cast<std::size_t>(q)]);
+    }
+    return statement_use(*slot);
+  }
+
+  /// Runs `f`, turning SQLite's exceptions into std::runtime_error naming the file and
+  /// the operation.
+  template <typename F>
+  auto guarded(const char* operation, F&& f) -> decltype(f()) {
+    try {
+      return f();
+    } catch (const SQLite::Exception& e) {
+      throw std::runtime_error(fmt::format("{}: {}: {}", path, operation, e.what()));
+    }
+  }
+
+  void execute(query q) {
+    auto s = use(q);
+    s->exec();
+  }
+
+  log_head head() {
+    auto s = use(query::select_head);
+    if (!s->executeStep()) {
+      throw std::runtime_error(
+          fmt::format("{}: the log_head row is missing (database damaged or tampered with)", path));
+    }
+    return log_head{s->getColumn(0).getInt64(), text(s->getColumn(1))};
+  }
+
+  /// Outside a transaction: the head row moves with the record, guarded by its old value.
+  void append_log_alone(const log_record& r) {
+    {
+      auto s = use(query::advance_head);
+      s->bind(1, r.seq);
+      bind_text(*s, 2, r.hash);
+      s->bind(3, r.seq - 1);
+      bind_text(*s, 4, r.prev_hash);
+      if (s->exec() != 1) {
+        throw_out_of_order(r, head());
+      }
+    }
+    insert_log(r);
+  }
+
+  /// Inside a transaction the head row is written once, by commit(): rewriting it with
+  /// every record would double the statements per append. BEGIN IMMEDIATE holds the
+  /// write lock, so the head read at the first append stays current until then.
+  void append_log_in_transaction(const log_record& r) {
+    if (!pending_head) {
+      pending_head = head();
+    }
+    if (r.seq != pending_head->seq + 1 || r.prev_hash != pending_head->hash) {
+      throw_out_of_order(r, *pending_head);
+    }
+    insert_log(r);
+    pending_head->seq = r.seq;
+    pending_head->hash = r.hash;
+  }
+
+  void write_pending_head() {
+    if (!pending_head) {
+      return;
+    }
+    auto s = use(query::write_head);
+    s->bind(1, pending_head->seq);
+    bind_text(*s, 2, pending_head->hash);
+    if (s->exec() != 1) {
+      throw std::runtime_error(
+          fmt::format("{}: the log_head row is missing (database damaged or tampered with)", path));
+    }
+  }
+
+  void insert_log(const log_record& r) {
+    auto s = use(query::insert_log);
+    s->bind(1, r.seq);
+    bind_time(*s, 2, r.at);
+    bind_text(*s, 3, r.actor);
+    bind_text(*s, 4, r.kind);
+    s->bind(5, r.incident_id);
+    bind_text(*s, 6, r.details);
+    bind_text(*s, 7, r.prev_hash);
+    bind_text(*s, 8, r.hash);
+    s->exec();
+  }
+
+  [[noreturn]] void throw_out_of_order(const log_record& r, const log_head& h) const {
+    throw std::runtime_error(fmt::format(
+        "{}: append_log: record {} does not follow the log head (record {}, hash {})", path, r.seq,
+        h.seq, h.hash));
+  }
+
+  std::int64_t single_integer(query q) {
+    auto s = use(q);
+    s->executeStep();
+    return s->getColumn(0).getInt64();
+  }
+};
+
+sqlite_store::sqlite_store(const std::filesystem::path& path) {
+  try {
+    impl_ = std::make_unique<impl>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    // WAL lets readers (log verify, reports) run beside the writer. synchronous=FULL
+    // syncs the WAL at every commit: a commit that returned is on disk even after a
+    // power cut, which is what acknowledging an event promises. Grouped commits keep
+    // the cost of that sync per batch, not per event.
+    std::string mode = impl_->db.execAndGet("PRAGMA journal_mode = WAL").getString();
+    if (mode != "wal") {
+      throw std::runtime_error(fmt::format("cannot switch to WAL journal mode (SQLite kept '{}')", mode));
+    }
+    impl_->db.exec("PRAGMA synchronous = FULL");
+    // 32 MiB page cache: keeps the incident and timer indexes hot at large scale.
+    impl_->db.exec("PRAGMA cache_size = -32768");
+    detail::migrate(impl_->db);
+  } catch (const std::runtime_error& e) {  // SQLite::Exception is one too
+    throw std::runtime_error(fmt::format("cannot open database {}: {}", path.string(), e.what()));
+  }
+}
+
+sqlite_store::sqlite_store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
+
+sqlite_store::~sqlite_store() {
+  if (impl_ && impl_->in_transaction) {
+    rollback();
+  }
+}
+
+std::unique_ptr<sqlite_store> sqlite_store::open_read_only(const std::filesystem::path& path) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) {
+    throw std::runtime_error(fmt::format("no baton database at {}: the file does not exist", path.string()));
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    throw std::runtime_error(fmt::format("no baton database at {}: not a regular file", path.string()));
+  }
+  std::unique_ptr<impl> p;
+  int version = 0;
+  bool has_log = false;
+  try {
+    // OPEN_READONLY never creates anything, and SQLite refuses writes on it.
+    p = std::make_unique<impl>(path, SQLite::OPEN_READONLY);
+    version = detail::applied_schema_version(p->db);
+    has_log = p->db.tableExists("log") && p->db.tableExists("log_head");
+  } catch (const SQLite::Exception& e) {
+    throw std::runtime_error(fmt::format("{} is not a readable baton database: {}", path.string(), e.what()));
+  }
+  if (version == 0 || !has_log) {
+    throw std::runtime_error(fmt::format("{} is not a baton database (it has no baton schema)", path.string()));
+  }
+  if (version > detail::latest_schema_version()) {
+    throw std::runtime_error(fmt::format(
+        "{} has schema version {}, newer than this baton knows ({}); use a newer baton", path.string(),
+        version, detail::latest_schema_version()));
+  }
+  return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(p)));
+}
+
+int sqlite_store::schema_version() {
+  return impl_->guarded("schema_version", [&] { return detail::applied_schema_version(impl_->db); });
+}
+
+int sqlite_store::latest_schema_version() { return detail::latest_schema_version(); }
+
+std::string sqlite_store::pragma_for_test(const std::string& name) {
+  return impl_->guarded("pragma", [&] { return impl_->db.execAndGet("PRAGMA " + name).getString(); });
+}
+
+void sqlite_store::begin() {
+  if (impl_->in_transaction) {
+    throw std::logic_error("sqlite_store::begin: a transaction is already open");
+  }
+  impl_->guarded("begin", [&] { impl_->execute(query::begin); });
+  impl_->in_transaction = true;
+}
+
+void sqlite_store::commit() {
+  if (!impl_->in_transaction) {
+    throw std::logic_error("sqlite_store::commit: no transaction is open");
+  }
+  try {
+    impl_->guarded("commit", [&] {
+      impl_->write_pending_head();
+      impl_->execute(query::commit);
+    });
+  } catch (...) {
+    // Some failures (disk full, I/O error) make SQLite roll back on its own; others
+    // (busy) leave the transaction open for the caller's rollback().
+    impl_->in_transaction = sqlite3_get_autocommit(impl_->db.getHandle()) == 0;
+    if (!impl_->in_transaction) {
+      impl_->pending_head.reset();
+    }
+    throw;
+  }
+  impl_->in_transaction = false;
+  impl_->pending_head.reset();
+}
+
+void sqlite_store::rollback() noexcept {
+  if (!impl_->in_transaction) {
+    return;
+  }
+  impl_->in_transaction = false;
+  impl_->pending_head.reset();
+  try {
+    impl_->execute(query::rollback);
+  } catch (...) {
+    // Nothing to report to: SQLite may already have rolled back after an error, and
+    // the connection is left in autocommit mode either way.
+  }
+}
+
+void sqlite_store::append_log(const log_record& record) {
+  impl_->guarded("append_log", [&] {
+    if (impl_->in_transaction) {
+      impl_->append_log_in_transaction(record);
+      return;
+    }
+    // The record and the head must change together even outside a transaction.
+    impl_->execute(query::begin);
+    try {
+      impl_->append_log_alone(record);
+      impl_->execute(query::commit);
+    } catch (...) {
+      try {
+        impl_->execute(query::rollback);
+      } catch (...) {
+        // already rolled back by SQLite
+      }
+      throw;
+    }
+  });
+}
+
+log_head sqlite_store::head() {
+  if (impl_->pending_head) {
+    return *impl_->pending_head;
+  }
+  return impl_->guarded("head", [&] { return impl_->head(); });
+}
+
+void sqlite_store::read_log(const log_range& range, const std::function<void(const log_record&)>& visit) {
+  impl_->guarded("read_log", [&] {
+    auto s = impl_->use(query::read_log);
+    s->bind(1, range.since ? to_epoch_ms(*range.since) : std::numeric_limits<std::int64_t>::min());
+    s->bind(2, range.until ? to_epoch_ms(*range.until) : std::numeric_limits<std::int64_t>::max());
+    log_record r;  // reused: its strings keep their capacity from row to row
+    while (s->executeStep()) {
+      r.seq = s->getColumn(0).getInt64();
+      r.at = time_of(s->getColumn(1));
+      read_text(s->getColumn(2), r.actor);
+      read_text(s->getColumn(3), r.kind);
+      r.incident_id = s->getColumn(4).getInt64();
+      read_text(s->getColumn(5), r.details);
+      read_text(s->getColumn(6), r.prev_hash);
+      read_text(s->getColumn(7), r.hash);
+      visit(r);
+    }
+  });
+}
+
+void sqlite_store::upsert_incident(const incident_row& row) {
+  impl_->guarded("upsert_incident", [&] {
+    auto s = impl_->use(query::upsert_incident);
+    s->bind(1, row.id);
+    bind_text(*s, 2, row.dedup_key);
+    bind_text(*s, 3, row.system);
+    bind_text(*s, 4, row.event_type);
+    bind_text(*s, 5, row.severity);
+    bind_text(*s, 6, row.summary);
+    bind_text(*s, 7, row.state);
+    bind_text(*s, 8, row.config_version);
+    bind_time(*s, 9, row.opened_at);
+    bind_time(*s, 10, row.updated_at);
+    bind_time(*s, 11, row.resolved_at);
+    s->bind(12, row.event_count);
+    bind_text(*s, 13, row.accountable);
+    bind_text(*s, 14, row.fired_rules);
+    s->exec();
+  });
+}
+
+void sqlite_store::upsert_escalation(const escalation_row& row) {
+  impl_->guarded("upsert_escalation", [&] {
+    auto s = impl_->use(query::upsert_escalation);
+    s->bind(1, row.id);
+    s->bind(2, row.incident_id);
+    bind_text(*s, 3, row.role);
+    bind_text(*s, 4, row.rule);
+    bind_text(*s, 5, row.state);
+    bind_time(*s, 6, row.triggered_at);
+    bind_time(*s, 7, row.target_at);
+    bind_time(*s, 8, row.engaged_at);
+    bind_text(*s, 9, row.engaged_by);
+    s->bind(10, row.step);
+    s->bind(11, row.round);
+    bind_text(*s, 12, row.paged);
+    s->bind(13, row.breached ? 1 : 0);
+    s->exec();
+  });
+}
+
+void sqlite_store::put_timer(const timer_row& row) {
+  impl_->guarded("put_timer", [&] {
+    auto s = impl_->use(query::put_timer);
+    s->bind(1, row.id);
+    bind_time(*s, 2, row.due);
+    bind_text(*s, 3, row.kind);
+    s->bind(4, row.incident_id);
+    s->bind(5, row.escalation_id);
+    s->exec();
+  });
+}
+
+void sqlite_store::delete_timer(std::int64_t id) {
+  impl_->guarded("delete_timer", [&] {
+    auto s = impl_->use(query::delete_timer);
+    s->bind(1, id);
+    s->exec();
+  });
+}
+
+void sqlite_store::put_notification(const notification_row& row) {
+  impl_->guarded("put_notification", [&] {
+    auto s = impl_->use(query::put_notification);
+    bind_text(*s, 1, row.idempotency_key);
+    s->bind(2, row.incident_id);
+    s->bind(3, row.escalation_id);
+    bind_text(*s, 4, row.kind);
+    bind_text(*s, 5, row.person);
+    bind_text(*s, 6, row.role);
+    bind_text(*s, 7, row.notifier);
+    bind_text(*s, 8, row.address);
+    bind_text(*s, 9, row.payload);
+    bind_text(*s, 10, row.state);
+    s->bind(11, row.attempts);
+    bind_time(*s, 12, row.created_at);
+    bind_time(*s, 13, row.next_attempt_at);
+    bind_text(*s, 14, row.last_error);
+    s->exec();
+  });
+}
+
+void sqlite_store::put_config_version(const config_version_row& row) {
+  impl_->guarded("put_config_version", [&] {
+    auto s = impl_->use(query::put_config_version);
+    bind_text(*s, 1, row.version);
+    bind_time(*s, 2, row.loaded_at);
+    bind_text(*s, 3, row.sources);
+    s->exec();
+  });
+}
+
+std::optional<incident_row> sqlite_store::find_incident(std::int64_t id) {
+  return impl_->guarded("find_incident", [&]() -> std::optional<incident_row> {
+    auto s = impl_->use(query::find_incident);
+    s->bind(1, id);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return read_incident(*s);
+  });
+}
+
+std::vector<incident_row> sqlite_store::incidents(bool open_only) {
+  return impl_->guarded("incidents", [&] {
+    auto s = impl_->use(open_only ? query::open_incidents : query::all_incidents);
+    std::vector<incident_row> out;
+    while (s->executeStep()) {
+      out.push_back(read_incident(*s));
+    }
+    return out;
+  });
+}
+
+std::vector<escalation_row> sqlite_store::escalations(std::int64_t incident_id) {
+  return impl_->guarded("escalations", [&] {
+    auto s = impl_->use(incident_id == 0 ? query::all_escalations : query::incident_escalations);
+    if (incident_id != 0) {
+      s->bind(1, incident_id);
+    }
+    std::vector<escalation_row> out;
+    while (s->executeStep()) {
+      out.push_back(read_escalation(*s));
+    }
+    return out;
+  });
+}
+
+std::vector<timer_row> sqlite_store::timers() {
+  return impl_->guarded("timers", [&] {
+    auto s = impl_->use(query::timers);
+    std::vector<timer_row> out;
+    while (s->executeStep()) {
+      timer_row r;
+      r.id = s->getColumn(0).getInt64();
+      r.due = time_of(s->getColumn(1));
+      r.kind = text(s->getColumn(2));
+      r.incident_id = s->getColumn(3).getInt64();
+      r.escalation_id = s->getColumn(4).getInt64();
+      out.push_back(std::move(r));
+    }
+    return out;
+  });
+}
+
+std::vector<notification_row> sqlite_store::notifications(std::int64_t incident_id) {
+  return impl_->guarded("notifications", [&] {
+    auto s = impl_->use(incident_id == 0 ? query::all_notifications : query::incident_notifications);
+    if (incident_id != 0) {
+      s->bind(1, incident_id);
+    }
+    std::vector<notification_row> out;
+    while (s->executeStep()) {
+      out.push_back(read_notification(*s));
+    }
+    return out;
+  });
+}
+
+std::optional<config_version_row> sqlite_store::find_config_version(std::string_view version) {
+  return impl_->guarded("find_config_version", [&]() -> std::optional<config_version_row> {
+    auto s = impl_->use(query::find_config_version);
+    s->bind(1, std::string(version));
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return config_version_row{text(s->getColumn(0)), time_of(s->getColumn(1)), text(s->getColumn(2))};
+  });
+}
+
+std::int64_t sqlite_store::max_incident_id() {
+  return impl_->guarded("max_incident_id", [&] { return impl_->single_integer(query::max_incident_id); });
+}
+
+std::int64_t sqlite_store::max_escalation_id() {
+  return impl_->guarded("max_escalation_id", [&] { return impl_->single_integer(query::max_escalation_id); });
+}
+
+std::int64_t sqlite_store::max_timer_id() {
+  return impl_->guarded("max_timer_id", [&] { return impl_->single_integer(query::max_timer_id); });
+}
+
+}  // namespace baton::store

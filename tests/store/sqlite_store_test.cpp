@@ -1,0 +1,174 @@
+// What only the SQLite store has: the file, its schema migrations, its durability
+// settings and read-only opening (store/sqlite_store.cpp, store/sqlite_schema.cpp).
+#include <catch2/catch.hpp>
+
+#include <stdexcept>
+
+#include "tests/store/store_fixtures.hpp"
+
+namespace baton::store::testing {
+namespace {
+
+/// Runs one query with the sqlite3 CLI and returns its output.
+std::string query(const std::filesystem::path& db, const std::string& sql) {
+  auto result = test::run("sqlite3 '" + db.string() + "' \"" + sql + "\"");
+  INFO(result.out);
+  REQUIRE(result.exit_code == 0);
+  return result.out;
+}
+
+std::string open_error(const std::filesystem::path& p) {
+  try {
+    sqlite_store::open_read_only(p);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  FAIL("open_read_only(" << p << ") did not throw");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("a new SQLite file gets the whole schema through the migrations", "[store]") {
+  sqlite_fixture f;
+  CHECK(f.s->schema_version() == sqlite_store::latest_schema_version());
+  CHECK(sqlite_store::latest_schema_version() == 2);
+  f.s.reset();
+  CHECK(query(f.db, "SELECT version FROM schema_migrations ORDER BY version") == "1\n2\n");
+  CHECK(query(f.db, "SELECT count(*) FROM schema_migrations WHERE length(description) > 0") == "2\n");
+  CHECK(query(f.db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") ==
+        "config_versions\nescalations\nid_high_water\nincidents\nlog\nlog_head\nnotifications\n"
+        "schema_migrations\ntimers\n");
+  CHECK(query(f.db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name") ==
+        "escalations_by_incident\nnotifications_by_incident\ntimers_by_due\n");
+  CHECK(query(f.db, "SELECT seq, hash FROM log_head") == "0|" + genesis_hash + "\n");
+  CHECK(query(f.db, "PRAGMA journal_mode") == "wal\n");
+}
+
+TEST_CASE("reopening a SQLite file is idempotent and keeps its data", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 5);
+  f.get().put_timer({1, t0(), "ack_timeout", 1, 0});
+  f.s.reset();
+  const std::string migrations_before = query(f.db, "SELECT version, description FROM schema_migrations");
+  for (int i = 0; i < 3; ++i) {
+    f.reopen();
+  }
+  CHECK(f.s->schema_version() == 2);
+  CHECK(f.get().head().seq == 5);
+  CHECK(f.get().timers().size() == 1);
+  CHECK(verify(f.get()).ok);
+  f.s.reset();
+  CHECK(query(f.db, "SELECT version, description FROM schema_migrations") == migrations_before);
+}
+
+TEST_CASE("a SQLite file at an older schema version is migrated forward", "[store]") {
+  sqlite_fixture f;
+  f.get().put_config_version({"v1", t0(), "{}"});
+  // Back to version 1: the state tables stay, the log tables go.
+  f.sql("DROP TABLE log; DROP TABLE log_head; DELETE FROM schema_migrations WHERE version = 2;");
+  CHECK(f.s->schema_version() == 2);
+  CHECK(f.get().find_config_version("v1"));
+  CHECK(f.get().head().seq == 0);
+  append_records(f.get(), 3);
+  CHECK(verify(f.get()).ok);
+}
+
+TEST_CASE("a SQLite file from a newer baton is refused", "[store]") {
+  sqlite_fixture f;
+  f.s.reset();
+  query(f.db, "INSERT INTO schema_migrations VALUES (99, 'later')");
+  try {
+    sqlite_store s(f.db);
+    FAIL("opened a database with schema version 99");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("schema version 99, newer than this baton knows (2)"));
+    CHECK_THAT(e.what(), Catch::Contains(f.db.string()));
+  }
+  CHECK_THAT(open_error(f.db), Catch::Contains("newer than this baton knows"));
+}
+
+TEST_CASE("the SQLite store commits durably in WAL mode", "[store]") {
+  sqlite_fixture f;
+  CHECK(f.s->pragma_for_test("journal_mode") == "wal");
+  CHECK(f.s->pragma_for_test("synchronous") == "2");  // FULL
+  CHECK(f.s->pragma_for_test("busy_timeout") == "5000");
+}
+
+TEST_CASE("the SQLite store stores times as epoch ms and absent ones as NULL", "[store]") {
+  sqlite_fixture f;
+  incident_row r;
+  r.id = 1;
+  r.state = "open";
+  r.opened_at = t0();
+  r.updated_at = t0() + std::chrono::milliseconds(1);
+  f.get().upsert_incident(r);
+  f.s.reset();
+  CHECK(query(f.db, "SELECT opened_at_ms, updated_at_ms, resolved_at_ms IS NULL FROM incidents") ==
+        "1772614800000|1772614800001|1\n");
+}
+
+TEST_CASE("open_read_only refuses what is not a baton database, creating nothing", "[store]") {
+  test::temp_dir dir;
+  auto missing = dir.path() / "missing.db";
+  std::string message = open_error(missing);
+  CHECK_THAT(message, Catch::Contains("no baton database at"));
+  CHECK_THAT(message, Catch::Contains("missing.db"));
+  CHECK_THAT(message, Catch::Contains("does not exist"));
+  CHECK_FALSE(std::filesystem::exists(missing));
+
+  CHECK_THAT(open_error(dir.path()), Catch::Contains("not a regular file"));
+
+  auto other = dir.path() / "other.db";
+  query(other, "CREATE TABLE t (x INTEGER)");
+  CHECK_THAT(open_error(other), Catch::Contains("is not a baton database (it has no baton schema)"));
+
+  auto garbage = dir.write("garbage.db", std::string(4096, 'x'));
+  CHECK_THAT(open_error(garbage), Catch::Contains("is not a readable baton database"));
+
+  auto empty = dir.write("empty.db", "");
+  CHECK_THAT(open_error(empty), Catch::Contains("is not a baton database"));
+}
+
+TEST_CASE("a read-only SQLite store reads but never writes", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 4);
+  auto ro = sqlite_store::open_read_only(f.db);  // beside the open writer: WAL allows it
+  CHECK(ro->head().seq == 4);
+  CHECK(all_records(*ro).size() == 4);
+  CHECK(ro->schema_version() == 2);
+  incident_row r;
+  r.id = 1;
+  CHECK_THROWS_AS(ro->upsert_incident(r), std::runtime_error);
+  CHECK_FALSE(f.get().find_incident(1));
+}
+
+TEST_CASE("the SQLite store reports failures with the file and SQLite's message", "[store]") {
+  test::temp_dir dir;
+  auto nowhere = dir.path() / "no" / "such" / "dir" / "baton.db";
+  try {
+    sqlite_store s(nowhere);
+    FAIL("opened a database in a missing directory");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("cannot open database"));
+    CHECK_THAT(e.what(), Catch::Contains(nowhere.string()));
+    CHECK_THAT(e.what(), Catch::Contains("unable to open database file"));
+  }
+
+  // A second writer waits busy_timeout for the lock, then gets SQLite's message.
+  sqlite_fixture f;
+  sqlite_store other(f.db);
+  f.get().begin();
+  f.get().put_timer({1, t0(), "ack_timeout", 1, 0});
+  try {
+    other.begin();
+    FAIL("two write transactions at once");
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("begin"));
+    CHECK_THAT(e.what(), Catch::Contains("database is locked"));
+  }
+  f.get().commit();
+  CHECK(other.timers().size() == 1);
+}
+
+}  // namespace baton::store::testing
