@@ -9,6 +9,8 @@
 namespace baton::engine {
 namespace {
 
+constexpr duration recent_override = std::chrono::days{7};
+
 const config::holders* scoped_holders(const config::organisation& org, const config::role& role,
                                       const config::ai_system* system, std::vector<std::string>& notes) {
   if (system == nullptr) {
@@ -156,10 +158,14 @@ availability check_rung(const config::organisation& org, const rung& r, timestam
     if (t < r.entry->from) {
       a.reason = fmt::format("override {} not yet in force (from {})", r.person->id,
                              format_local(r.entry->from, org.zone));
+      a.noteworthy = false;
       return a;
     }
     if (t >= r.entry->until) {
       a.reason = fmt::format("override {} expired {}", r.person->id, format_local(r.entry->until, org.zone));
+      // A delegation that ended lately explains why the usual holder is back; one that
+      // ended long ago is history, and naming it in every answer would bury the reason.
+      a.noteworthy = t - r.entry->until < recent_override;
       return a;
     }
   }
@@ -207,7 +213,9 @@ resolution resolve_from(const config::organisation& org, const ladder& l, std::s
     const rung& r = l.rungs[i];
     availability a = check_rung(org, r, t, working_hours_only);
     if (!a.available) {
-      res.steps.push_back(fmt::format("{}: {}", describe(r), a.reason));
+      if (a.noteworthy) {
+        res.steps.push_back(fmt::format("{}: {}", describe(r), a.reason));
+      }
       continue;
     }
     res.holder = a.stand_in != nullptr ? a.stand_in : r.person;

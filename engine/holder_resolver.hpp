@@ -43,6 +43,7 @@ struct availability {
   bool available = false;
   const config::person* stand_in = nullptr;
   std::string reason;  // why not available, or how the stand-in came in
+  bool noteworthy = true;  // false for overrides long over or not yet begun
 };
 availability check_rung(const config::organisation& org, const rung& r, timestamp t,
                         bool working_hours_only);

@@ -94,12 +94,45 @@ std::shared_ptr<const config::organisation> load_org(const temp_dir& dir, const 
   return loaded.org;
 }
 
-harness::harness(const std::string& yaml, const std::string& start)
-    : org(load_org(dir, yaml)), clock(at(start)) {
+harness::harness(const std::string& yaml, const std::string& start) : org(load_org(dir, yaml)), clock(at(start)) {
+  start_engine();
+}
+
+harness::harness(const std::filesystem::path& config, const std::string& start) : clock(at(start)) {
+  auto loaded = config::load(config, at(start));
+  for (const auto& d : loaded.diagnostics.items()) {
+    if (d.level == config::severity::error) {
+      UNSCOPED_INFO(config::to_string(d));
+    }
+  }
+  REQUIRE(loaded.org != nullptr);
+  org = loaded.org;
+  start_engine();
+}
+
+// One recorder answers for every notifier id the configuration names, so the tests see
+// all notifications in one list, in order.
+class shared_recorder final : public notifiers::notifier {
+ public:
+  shared_recorder(std::string id, notifiers::recording_notifier& target) : notifier(std::move(id)), target_(target) {}
+
+ protected:
+  notifiers::delivery_result do_deliver(const notifiers::notification& n) override { return target_.deliver(n); }
+
+ private:
+  notifiers::recording_notifier& target_;
+};
+
+void harness::start_engine() {
   db = std::make_unique<store::sqlite_store>(dir.path() / "baton.db");
   auto rec = std::make_unique<notifiers::recording_notifier>("rec");
   recorder = rec.get();
   notifiers.add(std::move(rec));
+  for (const auto& n : org->notifiers) {
+    if (n.id != "rec") {
+      notifiers.add(std::make_unique<shared_recorder>(n.id, *recorder));
+    }
+  }
   eng = std::make_unique<engine::engine>(clock, *db, notifiers, org);
 }
 

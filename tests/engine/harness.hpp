@@ -29,14 +29,20 @@ std::shared_ptr<const config::organisation> load_org(const temp_dir& dir, const 
 
 struct harness {
   explicit harness(const std::string& yaml = testco_yaml(), const std::string& start = "2026-11-23T09:00:00");
+  /// Runs an organisation loaded from a file (e.g. examples/compel/baton.yaml).
+  harness(const std::filesystem::path& config, const std::string& start);
 
   temp_dir dir;
   std::shared_ptr<const config::organisation> org;
   engine::manual_clock clock;
   std::unique_ptr<store::sqlite_store> db;
   notifiers::notifier_set notifiers;
-  notifiers::recording_notifier* recorder = nullptr;
+  notifiers::recording_notifier* recorder = nullptr;  // stands in for every configured notifier
   std::unique_ptr<engine::engine> eng;
+
+ private:
+  void start_engine();
+ public:
 
   /// Submits an event; fails the test when the engine refuses it.
   std::int64_t submit(const std::string& type, const std::string& system, const std::string& key,

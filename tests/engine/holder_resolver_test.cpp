@@ -59,6 +59,11 @@ TEST_CASE("resolution: an override in force wins, an expired one is recorded", "
   REQUIRE(after.holder != nullptr);
   CHECK(after.holder->id == "ada");
   CHECK(after.reason() == "override gil: override gil expired 2026-08-17 00:00 CEST; primary ada");
+  // Weeks later the old delegation is history and no longer named; nor is one to come.
+  auto later = engine::resolve_holder(*org, caio, nullptr, at("2026-09-20T12:00:00"));
+  CHECK(later.reason() == "primary ada");
+  auto earlier = engine::resolve_holder(*org, caio, nullptr, at("2026-07-20T12:00:00"));
+  CHECK(earlier.reason() == "primary ada");
 }
 
 TEST_CASE("resolution: committees are held by their chair", "[engine][resolver]") {
