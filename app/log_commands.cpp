@@ -19,6 +19,7 @@ int log_verify_command(const std::filesystem::path& db, std::string_view format,
     return 2;
   }
   store::verify_result r = store::verify(*st);
+  const store::log_head head = st->head();
   if (format == "json") {
     boost::json::object j;
     j["ok"] = r.ok;
@@ -29,12 +30,17 @@ int log_verify_command(const std::filesystem::path& db, std::string_view format,
       j["first_bad"] = nullptr;
     }
     j["reason"] = r.reason;
-    j["head"] = st->head().hash;
+    j["head"] = {{"seq", head.seq}, {"hash", head.hash}};
     out << boost::json::serialize(j) << '\n';
   } else if (r.ok) {
-    out << fmt::format("ok: {} records, chain intact, head {}\n", r.records, st->head().hash);
+    out << fmt::format("ok: {} records, head {} {}\n", r.records, head.seq, head.hash);
   } else {
-    out << fmt::format("TAMPERED: first bad record {}: {}\n", r.first_bad.value_or(0), r.reason);
+    if (r.first_bad) {
+      out << fmt::format("TAMPERED at record {}: {}\n", *r.first_bad, r.reason);
+    } else {
+      out << fmt::format("TAMPERED: {}\n", r.reason);
+    }
+    out << fmt::format("({} records checked)\n", r.records);
   }
   return r.ok ? 0 : 1;
 }

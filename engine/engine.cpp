@@ -635,7 +635,9 @@ void engine::send(step& s, incident& inc, const escalation* esc, notification_ki
     row.notifier = c.notifier;
     row.address = c.address;
     row.payload = n.subject;
-    row.state = ok ? "delivered" : (r.status == notifiers::delivery_status::retry ? "pending" : "failed");
+    // One attempt per notification for now; whether another would help is in the log
+    // record ("retryable") for the delivery pipeline that network notifiers bring.
+    row.state = ok ? "delivered" : "failed";
     row.attempts = 1;
     row.created_at = s.now;
     row.last_error = r.reason;

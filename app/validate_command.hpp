@@ -1,0 +1,20 @@
+#pragma once
+// `baton validate`: loads a configuration, prints every error and gap with its
+// file:line:column and the coverage figures, and says whether it is valid.
+#include <filesystem>
+#include <iosfwd>
+#include <string_view>
+
+#include "base/time.hpp"
+
+namespace baton::app {
+
+/// Validates the configuration rooted at `config` as of `now` (which decides expired
+/// training). `format` is "text" (diagnostics, summary, then "valid" or "invalid") or
+/// "json" (one object: valid, version, errors, warnings, coverage). Everything goes to
+/// `out`; `err` only gets usage errors. Returns 0 when valid (warnings allowed), 1 when
+/// invalid or unreadable, 2 for an unknown format.
+int validate_command(const std::filesystem::path& config, std::string_view format, timestamp now, std::ostream& out,
+                     std::ostream& err);
+
+}  // namespace baton::app
