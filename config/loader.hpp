@@ -28,7 +28,7 @@ struct load_result {
 };
 
 /// Reads `root` and its includes. `now` decides which training records have expired
-/// and which out-of-office intervals are already over (for warnings only).
+/// (a warning, never an error).
 load_result load(const std::filesystem::path& root, timestamp now);
 
 /// Parses a duration or business-day deadline: "24h", "30m", "5 business days", "5bd".

@@ -5,9 +5,12 @@
 // open incident keeps the version it was triggered under after a reload.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/time.hpp"
@@ -216,6 +219,25 @@ struct organisation {
   const business_unit* find_business_unit(std::string_view id) const noexcept;
   const ai_system* find_system(std::string_view id) const noexcept;
   const notifier_config* find_notifier(std::string_view id) const noexcept;
+
+  /// Builds the hash indexes behind the find_* functions. The loader calls it once.
+  /// Code that assembles an organisation by hand calls it after its last change; until
+  /// then, and for a section grown since, the lookups fall back to scanning.
+  void build_indexes();
+
+ private:
+  struct id_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  // Keys are copies, not views into the vectors, so copying an organisation keeps its
+  // indexes valid.
+  using id_index = std::unordered_map<std::string, std::size_t, id_hash, std::equal_to<>>;
+  id_index people_index_;
+  id_index roles_index_;
+  id_index business_units_index_;
+  id_index systems_index_;
+  id_index notifiers_index_;
 };
 
 }  // namespace baton::config

@@ -1,0 +1,155 @@
+// The organisation-wide sections: organisation (name, zone, calendar), defaults,
+// routing, event_types, and the service sections storage and server.
+#include <algorithm>
+
+#include "config/load_state.hpp"
+
+namespace baton::config::detail {
+namespace {
+
+void parse_calendar(reader& r, const item& value, load_state& s) {
+  mapping m(r, value, "calendar", {"work_days", "holidays"});
+  if (!m.valid()) {
+    return;
+  }
+  business_calendar& cal = s.org.calendar;
+  if (item days = m.get("work_days"); days.present()) {
+    if (auto flags = read_weekdays(r, days)) {
+      // With no work day a business-day deadline would never end.
+      if (std::none_of(flags->begin(), flags->end(), [](bool b) { return b; })) {
+        r.error(days.at, "work_days: at least one work day is needed for business-day deadlines");
+      } else {
+        cal.work_days = *flags;
+      }
+    }
+  }
+  for (const auto& element : read_list(r, m.get("holidays"), "a list of dates (YYYY-MM-DD)")) {
+    if (auto day = read_day(r, element)) {
+      cal.holidays.push_back(*day);
+    }
+  }
+  std::sort(cal.holidays.begin(), cal.holidays.end());
+  cal.holidays.erase(std::unique(cal.holidays.begin(), cal.holidays.end()), cal.holidays.end());
+}
+
+}  // namespace
+
+void parse_organisation(reader& r, const item& section, load_state& s) {
+  mapping m(r, section, "organisation", {"name", "time_zone", "raci_version", "calendar"});
+  if (!m.valid()) {
+    return;
+  }
+  if (auto name = read_string(r, m.require("name"))) {
+    s.org.name = *name;
+  }
+  item zone = m.require("time_zone");
+  if (!zone.empty()) {
+    s.org.zone = read_zone(r, zone, &s.org.zone_name);
+  }
+  if (item v = m.get("raci_version"); v.present()) {
+    if (auto version = read_string(r, v)) {
+      s.org.raci_version = *version;
+    }
+  }
+  if (item cal = m.get("calendar"); cal.present()) {
+    parse_calendar(r, cal, s);
+  }
+}
+
+void parse_defaults(reader& r, const item& section, load_state& s) {
+  mapping m(r, section, "defaults", {"ack_timeout", "repeat", "reminder_interval", "governance_owner"});
+  if (!m.valid()) {
+    return;
+  }
+  escalation_defaults& d = s.org.defaults;
+  if (item v = m.get("ack_timeout"); v.present()) {
+    if (auto t = read_duration(r, v)) {
+      if (t->count() == 0) {
+        r.error(v.at, "ack_timeout: must be longer than 0s");
+      } else {
+        d.ack_timeout = *t;
+      }
+    }
+  }
+  if (item v = m.get("repeat"); v.present()) {
+    if (auto n = read_int(r, v, 0, 100)) {
+      d.repeat = *n;
+    }
+  }
+  if (item v = m.get("reminder_interval"); v.present()) {
+    if (auto t = read_duration(r, v)) {
+      d.reminder_interval = *t;
+    }
+  }
+  if (item v = m.get("governance_owner"); v.present()) {
+    if (auto id = read_id(r, v, "role id")) {
+      d.governance_owner = id->id;
+      s.governance_owner_given = true;
+      s.refer(ref_kind::role, *id, "defaults.governance_owner");
+    }
+  }
+}
+
+void parse_routing(reader& r, const item& section, load_state& s) {
+  mapping m(r, section, "routing", {"default_role", "by_event_type"});
+  if (!m.valid()) {
+    return;
+  }
+  if (item v = m.get("default_role"); v.present()) {
+    if (auto id = read_id(r, v, "role id")) {
+      s.org.route.default_role = id->id;
+      s.default_role_given = true;
+      s.refer(ref_kind::role, *id, "routing.default_role");
+    }
+  }
+  item by_type = m.get("by_event_type");
+  if (by_type.empty()) {
+    return;
+  }
+  if (!by_type.node.IsMap()) {
+    r.error(by_type.at, "by_event_type: expected a mapping of event type to role id, found " + describe(by_type.node));
+    return;
+  }
+  for (auto it = by_type.node.begin(); it != by_type.node.end(); ++it) {
+    item key = r.make_item(it->first, it->first, "by_event_type");
+    item value = r.make_item(it->first, it->second, "by_event_type");
+    auto type = read_id(r, key, "event type");
+    auto role = read_id(r, value, "role id");
+    if (!type || !role) {
+      continue;
+    }
+    if (!s.org.route.by_event_type.emplace(type->id, role->id).second) {
+      r.error(type->at, "by_event_type: event type \"" + type->id + "\" is routed twice");
+      continue;
+    }
+    s.refer(ref_kind::event_type, *type, "routing.by_event_type");
+    s.refer(ref_kind::role, *role, "routing.by_event_type." + type->id);
+  }
+}
+
+void parse_event_types(reader& r, const item& section, load_state& s) {
+  for (const auto& element : read_list(r, section, "a list of event type names")) {
+    auto type = read_id(r, element, "event type");
+    if (type && s.claim_id("event type", *type)) {
+      s.org.event_types.push_back(type->id);
+    }
+  }
+}
+
+// The service sections are read by `baton serve`; here they are only checked, so that a
+// typo is caught by `baton validate` like anywhere else.
+void parse_storage(reader& r, const item& section, load_state&) {
+  mapping m(r, section, "storage", {"sqlite"});
+  if (m.valid() && m.has("sqlite")) {
+    read_string(r, m.get("sqlite"));
+  }
+}
+
+void parse_server(reader& r, const item& section, load_state&) {
+  mapping m(r, section, "server", {"listen"});
+  if (m.valid() && m.has("listen")) {
+    read_string(r, m.get("listen"));
+  }
+}
+
+}  // namespace baton::config::detail
