@@ -151,6 +151,7 @@ struct rule {
   std::string id;
   std::string description;
   std::string threshold;  // reference threshold number, "" when not from the table
+  std::string timing;     // when in the lifecycle it applies ("On triage"); shown to people
   rules::condition when;
   std::string when_source;
   std::string from;              // role accountability moves from ("" = none)

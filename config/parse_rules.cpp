@@ -75,7 +75,7 @@ void compile_when(reader& r, const item& value, rule& ru, load_state& s) {
 
 void parse_rules(reader& r, const item& section, load_state& s) {
   for (const auto& element : read_list(r, section, "a list of rules")) {
-    mapping m(r, element, "rule", {"id", "threshold", "description", "when", "from", "to", "notify", "target",
+    mapping m(r, element, "rule", {"id", "threshold", "description", "timing", "when", "from", "to", "notify", "target",
                                    "ack_timeout", "working_hours_only"});
     if (!m.valid()) {
       continue;
@@ -96,6 +96,11 @@ void parse_rules(reader& r, const item& section, load_state& s) {
     if (item v = m.get("description"); v.present()) {
       if (auto text = read_string(r, v)) {
         ru.description = *text;
+      }
+    }
+    if (item v = m.get("timing"); v.present()) {
+      if (auto text = read_string(r, v)) {
+        ru.timing = *text;
       }
     }
     if (item when = m.require("when"); !when.empty()) {

@@ -294,6 +294,9 @@ void engine::apply_rules(step& s, incident& inc, const event& e, std::vector<std
     d["rule"] = rule.id;
     d["threshold"] = rule.threshold;
     d["description"] = rule.description;
+    if (!rule.timing.empty()) {
+      d["timing"] = rule.timing;
+    }
     d["when"] = rule.when_source;
     d["config_version"] = org.version;
     log_.append(s.now, s.actor, "rule.fired", inc.id, d);
@@ -585,7 +588,9 @@ void engine::send(step& s, incident& inc, const escalation* esc, notification_ki
   }
   n.body = fmt::format("What happened: {} ({}, severity {})\nAI system: {}\nWhy you: {}\n{}{}",
                        what, inc.type, inc.severity.empty() ? "unset" : inc.severity, n.system_name, n.reason,
-                       rule != nullptr ? fmt::format("Rule: {} - {}\n", rule->id, rule->description) : "",
+                       rule != nullptr ? fmt::format("Rule: {} - {}{}\n", rule->id, rule->description,
+                                                     rule->timing.empty() ? "" : " (" + rule->timing + ")")
+                                       : "",
                        deadline ? fmt::format("Deadline: {}\n", format_local(*deadline, org.zone)) : "");
   if (kind == notification_kind::page || kind == notification_kind::unowned) {
     n.body += fmt::format("Acknowledge: POST /v1/incidents/{}/ack {{\"person\": \"{}\"}}\n", inc.id, to.id);
