@@ -33,6 +33,21 @@ enum class node_kind : std::uint8_t {
 
 enum class compare_op : std::uint8_t { eq, ne, lt, le, gt, ge };
 
+/// Applies `op` to two values of one ordered type: constant folding at compile time and
+/// the evaluator at run time must agree, so both call this.
+template <class T>
+constexpr bool compare(compare_op op, const T& a, const T& b) noexcept {
+  switch (op) {
+    case compare_op::eq: return a == b;
+    case compare_op::ne: return a != b;
+    case compare_op::lt: return a < b;
+    case compare_op::le: return a <= b;
+    case compare_op::gt: return a > b;
+    case compare_op::ge: return a >= b;
+  }
+  return false;
+}
+
 /// A literal's value; which member is meaningful depends on `type`.
 struct literal_value {
   value_type type = value_type::boolean;

@@ -27,26 +27,13 @@ bool is_orderable(value_type t) noexcept {
   return t == value_type::number || t == value_type::duration || t == value_type::dynamic;
 }
 
-template <class T>
-bool apply(compare_op op, const T& a, const T& b) {
-  switch (op) {
-    case compare_op::eq: return a == b;
-    case compare_op::ne: return a != b;
-    case compare_op::lt: return a < b;
-    case compare_op::le: return a <= b;
-    case compare_op::gt: return a > b;
-    case compare_op::ge: return a >= b;
-  }
-  return false;
-}
-
 // Two literals of one type (checked before), compared as evaluation would.
 bool fold_compare(compare_op op, const literal_value& a, const literal_value& b) {
   switch (a.type) {
-    case value_type::boolean: return apply(op, a.boolean, b.boolean);
-    case value_type::number: return apply(op, a.number, b.number);
-    case value_type::duration: return apply(op, a.dur.count(), b.dur.count());
-    case value_type::string: return apply(op, a.text, b.text);
+    case value_type::boolean: return compare(op, a.boolean, b.boolean);
+    case value_type::number: return compare(op, a.number, b.number);
+    case value_type::duration: return compare(op, a.dur.count(), b.dur.count());
+    case value_type::string: return compare(op, a.text, b.text);
     default: return false;
   }
 }

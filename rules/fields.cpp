@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "base/text.hpp"
+
 namespace baton::rules {
 namespace {
 
@@ -46,25 +48,6 @@ constexpr std::array<object_info, 3> objects{{
     {"system", "id, name, business_unit, domain, vendor, risk_tier, data"},
     {"incident", "age, event_count, state"},
 }};
-
-// Levenshtein distance, small strings only (field paths); used for "did you mean".
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      std::size_t substitution = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      row[j] = std::min({above + 1, row[j - 1] + 1, substitution});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // The closest real path to a mistyped one, or "" when nothing is close enough to be a
 // plausible typo. Attribute paths are candidates too: "event.atrs.x" -> "event.attrs.x".

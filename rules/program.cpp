@@ -103,19 +103,6 @@ value load_attribute(const context& ctx, std::string_view key) noexcept {
   return absent();
 }
 
-template <class T>
-bool ordered(compare_op op, T a, T b) noexcept {
-  switch (op) {
-    case compare_op::eq: return a == b;
-    case compare_op::ne: return a != b;
-    case compare_op::lt: return a < b;
-    case compare_op::le: return a <= b;
-    case compare_op::gt: return a > b;
-    case compare_op::ge: return a >= b;
-  }
-  return false;
-}
-
 // A string attribute compared with a duration literal is read as a duration ("2h").
 std::optional<std::int64_t> as_duration(const value& v) noexcept {
   if (v.kind == value_kind::duration) {
@@ -138,7 +125,7 @@ bool compare(const value& a, const value& b, compare_op op) noexcept {
         (a.kind == value_kind::string && b.kind == value_kind::duration)) {
       std::optional<std::int64_t> x = as_duration(a);
       std::optional<std::int64_t> y = as_duration(b);
-      return x && y && ordered(op, *x, *y);
+      return x && y && compare(op, *x, *y);
     }
     return false;
   }
@@ -146,8 +133,8 @@ bool compare(const value& a, const value& b, compare_op op) noexcept {
     case value_kind::boolean:
       return (op == compare_op::eq && a.boolean == b.boolean) ||
              (op == compare_op::ne && a.boolean != b.boolean);
-    case value_kind::number: return ordered(op, a.number, b.number);
-    case value_kind::duration: return ordered(op, a.ms, b.ms);
+    case value_kind::number: return compare(op, a.number, b.number);
+    case value_kind::duration: return compare(op, a.ms, b.ms);
     case value_kind::string: {
       // Equality only: the checker rejects ordering strings; an attribute pair that
       // turns out to hold strings compares false.
