@@ -52,7 +52,8 @@ const config::ai_system* pick_system(const config::organisation& org) {
 int demo_command(const demo_options& o, std::ostream& out, std::ostream& err) {
   std::shared_ptr<const config::organisation> org;
   {
-    // The configuration's own training/absence warnings are judged at the demo's start.
+    // Only errors stop the demo; gap warnings (judged at `now`) are validate's business,
+    // so any fixed instant will do here.
     auto probe = config::load(o.config, timestamp{});
     if (!probe.org) {
       for (const auto& d : probe.diagnostics.items()) {

@@ -650,18 +650,13 @@ void engine::send(step& s, incident& inc, const escalation* esc, notification_ki
   }
 }
 
-bool engine::may_acknowledge(const incident& inc, const escalation& esc, const config::person& p,
-                             timestamp now) const {
+bool engine::may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now) {
   if (esc.paged == &p) {
     return true;
   }
   // Any holder of the role may engage it: every rung of the role itself, and every
   // rung of the roles the ladder has already climbed to, including delegates standing in.
-  auto it = ladders_.find(ladder_key{inc.org.get(), esc.role, inc.system});
-  if (it == ladders_.end()) {
-    return false;
-  }
-  const auto& rungs = it->second.rungs;
+  const auto& rungs = ladder_for(inc, *esc.role).rungs;
   const int reached = esc.step < static_cast<std::int32_t>(rungs.size()) ? rungs[static_cast<std::size_t>(esc.step)].depth
                                                                          : rungs.empty() ? 0 : rungs.back().depth;
   for (const auto& r : rungs) {

@@ -180,7 +180,7 @@ class engine {
   void on_ack_timeout(step& s, incident& inc, escalation& esc);
   void on_target(step& s, incident& inc, escalation& esc);
   void on_reminder(step& s, incident& inc);
-  bool may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now) const;
+  bool may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now);
   void send(step& s, incident& inc, const escalation* esc, notifiers::notification_kind kind,
             const config::person& to, const config::role& as_role, const config::rule* rule,
             std::string reason, std::optional<timestamp> deadline, std::string_view key_suffix);

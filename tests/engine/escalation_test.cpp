@@ -292,6 +292,11 @@ TEST_CASE("a configuration reload does not change an open incident's rules", "[e
   auto org2 = test::load_org(h.dir, yaml2, "v2.yaml");
   REQUIRE(org2->version != v1);
   h.eng->load_config(org2);
+  // Holders of the old incident's roles, not only the person paged, can still engage.
+  REQUIRE(h.paged(old_incident, "bu_owner") == "bea");
+  auto ack = h.eng->acknowledge(old_incident, "ben");
+  REQUIRE(ack.has_value());
+  CHECK(ack->engaged_roles == strings{"bu_owner"});
   auto loaded = h.records("config.loaded");
   REQUIRE(loaded.size() == 2);
   CHECK_THAT(loaded[1].details, Catch::Contains(org2->version));
