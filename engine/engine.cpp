@@ -1046,10 +1046,11 @@ std::vector<const escalation*> engine::accountable(std::int64_t incident_id) con
   return all;
 }
 
-std::map<std::string, latency_stats> engine::latency_by_rule() const {
+std::map<std::string, latency_stats> engine::latency_by(std::string latency_sample::*key) const {
   std::map<std::string, std::vector<const latency_sample*>> groups;
   for (const auto& l : latency_) {
-    groups[l.rule.empty() ? "(routing)" : l.rule].push_back(&l);
+    const std::string& k = l.*key;
+    groups[k.empty() ? "(routing)" : k].push_back(&l);
   }
   std::map<std::string, latency_stats> out;
   for (auto& [k, v] : groups) {
@@ -1058,17 +1059,9 @@ std::map<std::string, latency_stats> engine::latency_by_rule() const {
   return out;
 }
 
-std::map<std::string, latency_stats> engine::latency_by_role() const {
-  std::map<std::string, std::vector<const latency_sample*>> groups;
-  for (const auto& l : latency_) {
-    groups[l.role].push_back(&l);
-  }
-  std::map<std::string, latency_stats> out;
-  for (auto& [k, v] : groups) {
-    out[k] = summarise(std::move(v));
-  }
-  return out;
-}
+std::map<std::string, latency_stats> engine::latency_by_rule() const { return latency_by(&latency_sample::rule); }
+
+std::map<std::string, latency_stats> engine::latency_by_role() const { return latency_by(&latency_sample::role); }
 
 void run_until(manual_clock& clk, engine& eng, timestamp until) {
   while (auto due = eng.next_due()) {

@@ -189,6 +189,7 @@ class engine {
   std::uint64_t arm(step& s, timestamp due, timer_kind kind, std::int64_t incident, std::int64_t escalation);
   void cancel(step& s, std::uint64_t& timer_id);
   void flush(step& s);
+  std::map<std::string, latency_stats> latency_by(std::string latency_sample::*key) const;
   void finish(incident& inc);
   store::incident_row to_row(const incident& inc) const;
   store::escalation_row to_row(const escalation& esc) const;
