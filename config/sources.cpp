@@ -14,10 +14,23 @@ std::string position(const config::mark& m) {
   return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
 }
 
+// A whole organisation is tens of kilobytes; a file far larger is a mistake (or
+// /dev/zero) and must not exhaust memory before anything can be reported.
+constexpr std::uintmax_t max_file_bytes = 16u << 20;
+
 bool read_text(const std::filesystem::path& p, std::string& out, std::string& why) {
   std::error_code ec;
   if (std::filesystem::is_directory(p, ec)) {
     why = "is a directory";
+    return false;
+  }
+  if (std::filesystem::exists(p, ec) && !std::filesystem::is_regular_file(p, ec)) {
+    why = "is not a regular file";
+    return false;
+  }
+  if (auto size = std::filesystem::file_size(p, ec); !ec && size > max_file_bytes) {
+    why = "is " + std::to_string(size) + " bytes; a configuration file may have at most " +
+          std::to_string(max_file_bytes) + " bytes";
     return false;
   }
   std::ifstream in(p, std::ios::binary);

@@ -181,3 +181,16 @@ TEST_CASE("include must be a list of paths", "[config]") {
   expect_only_error(r, c.file("rest.yaml") + ":" + fixture::line_col(c.rest, "{file: x.yaml}"),
                     "include: expected a list of file paths, found a mapping");
 }
+
+TEST_CASE("an oversized or non-regular included file is refused before it is read", "[config]") {
+  split_config c;
+  c.root.replace(c.root.find("  - rest.yaml\n"), 14, "  - rest.yaml\n  - huge.yaml\n  - /dev/zero\n");
+  // 17 MiB of comment: valid YAML, but no organisation is that large.
+  c.dir.write("huge.yaml", std::string(17u << 20, '#'));
+  load_result r = c.load();
+  INFO(dump(r));
+  CHECK(r.org == nullptr);
+  expect_error(r, c.file("baton.yaml") + ":" + fixture::line_col(c.root, "huge.yaml"),
+               "a configuration file may have at most 16777216 bytes");
+  expect_error(r, c.file("baton.yaml") + ":" + fixture::line_col(c.root, "/dev/zero"), "is not a regular file");
+}
