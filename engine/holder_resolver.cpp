@@ -61,24 +61,10 @@ void add_role_rungs(const config::organisation& org, const config::role& role, i
   }
 }
 
-bool within_working_hours(const config::person& p, const date::time_zone& zone, timestamp t) {
-  if (!p.hours) {
-    return true;
-  }
-  auto local = to_local(t, zone);
-  auto day = std::chrono::floor<std::chrono::days>(local);
-  auto wd = date::weekday{date::sys_days{day.time_since_epoch()}}.c_encoding();
-  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(local - day);
-  return p.hours->days[wd] && minutes >= p.hours->start && minutes < p.hours->end;
-}
-
 std::string hhmm(std::chrono::minutes m) {
   return fmt::format("{:02}:{:02}", m.count() / 60, m.count() % 60);
 }
 
-const date::time_zone* zone_of(const config::organisation& org, const config::person& p) {
-  return p.zone != nullptr ? p.zone : org.zone;
-}
 
 // Why `p` cannot be paged at `t`, or "" when they can (ignoring delegation).
 std::string unavailable_reason(const config::organisation& org, const config::person& p, timestamp t,
@@ -104,6 +90,42 @@ std::string unavailable_reason(const config::organisation& org, const config::pe
 }
 
 }  // namespace
+
+const date::time_zone* zone_of(const config::organisation& org, const config::person& p) {
+  return p.zone != nullptr ? p.zone : org.zone;
+}
+
+bool within_working_hours(const config::person& p, const date::time_zone& zone, timestamp t) {
+  if (!p.hours) {
+    return true;
+  }
+  auto local = to_local(t, zone);
+  auto day = std::chrono::floor<std::chrono::days>(local);
+  auto wd = date::weekday{date::sys_days{day.time_since_epoch()}}.c_encoding();
+  auto minutes = std::chrono::duration_cast<std::chrono::minutes>(local - day);
+  return p.hours->days[wd] && minutes >= p.hours->start && minutes < p.hours->end;
+}
+
+std::optional<timestamp> next_working_time(const config::person& p, const date::time_zone& zone, timestamp t) {
+  if (!p.hours || within_working_hours(p, zone, t)) {
+    return t;
+  }
+  // Walk local days from today: the first working day whose start is still ahead. Going
+  // through local midnights keeps daylight-saving days right (23 or 25 hours long).
+  const auto local = to_local(t, zone);
+  auto day = std::chrono::floor<std::chrono::days>(local);
+  for (int i = 0; i < 8; ++i, day += std::chrono::days{1}) {
+    const auto wd = date::weekday{date::sys_days{day.time_since_epoch()}}.c_encoding();
+    if (!p.hours->days[wd] || p.hours->start >= p.hours->end) {
+      continue;
+    }
+    const auto begins = day + p.hours->start;
+    if (begins > local) {
+      return to_utc(begins, zone);
+    }
+  }
+  return std::nullopt;
+}
 
 std::string format_local(timestamp t, const date::time_zone* zone) {
   if (zone == nullptr) {

@@ -7,6 +7,7 @@
 // the backups in order; then the role's escalates_to, resolved the same way. A person out
 // of office with a delegate is stood in for by that delegate. Working hours count only
 // when asked (rules with working_hours_only); urgent pages go to whoever is available.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,16 @@ resolution resolve_holder(const config::organisation& org, const config::role& r
 /// "primary amara", "backup 2 mei", "chair helena", "override lukas", prefixed by the
 /// role for rungs reached through escalates_to ("board: chair helena").
 std::string describe(const rung& r);
+
+/// The zone a person's local times are in: their own, else the organisation's.
+const date::time_zone* zone_of(const config::organisation& org, const config::person& p);
+
+/// Is `t` within `p`'s working hours (always, for people without configured hours)?
+bool within_working_hours(const config::person& p, const date::time_zone& zone, timestamp t);
+
+/// The first instant at or after `t` within `p`'s working hours: `t` itself when it is
+/// within them; none when no weekday is a working day.
+std::optional<timestamp> next_working_time(const config::person& p, const date::time_zone& zone, timestamp t);
 
 /// Local time in `zone` for people: "2027-01-04 00:00 CET".
 std::string format_local(timestamp t, const date::time_zone* zone);
