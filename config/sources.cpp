@@ -14,11 +14,19 @@ std::string position(const config::mark& m) {
   return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column);
 }
 
-// A whole organisation is tens of kilobytes; a file far larger is a mistake (or
-// /dev/zero) and must not exhaust memory before anything can be reported.
-constexpr std::uintmax_t max_file_bytes = 16u << 20;
+std::vector<std::size_t> line_starts(const std::string& text) {
+  std::vector<std::size_t> starts{0};
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      starts.push_back(i + 1);
+    }
+  }
+  return starts;
+}
 
-bool read_text(const std::filesystem::path& p, std::string& out, std::string& why) {
+}  // namespace
+
+bool read_file(const std::filesystem::path& p, std::string_view kind, source_file& file, std::string& why) {
   std::error_code ec;
   if (std::filesystem::is_directory(p, ec)) {
     why = "is a directory";
@@ -29,7 +37,7 @@ bool read_text(const std::filesystem::path& p, std::string& out, std::string& wh
     return false;
   }
   if (auto size = std::filesystem::file_size(p, ec); !ec && size > max_file_bytes) {
-    why = "is " + std::to_string(size) + " bytes; a configuration file may have at most " +
+    why = "is " + std::to_string(size) + " bytes; a " + std::string(kind) + " may have at most " +
           std::to_string(max_file_bytes) + " bytes";
     return false;
   }
@@ -44,19 +52,34 @@ bool read_text(const std::filesystem::path& p, std::string& out, std::string& wh
     why = "cannot be read";
     return false;
   }
-  out = ss.str();
+  file.text = ss.str();
+  file.line_starts = line_starts(file.text);
   return true;
 }
 
-std::vector<std::size_t> line_starts(const std::string& text) {
-  std::vector<std::size_t> starts{0};
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      starts.push_back(i + 1);
-    }
+bool parse_document(source_file& file, diagnostics& d) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(file.text);
+  } catch (const YAML::Exception& e) {
+    config::mark at{file.name, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
+    d.error(at, "YAML syntax: " + e.msg);
+    return false;
   }
-  return starts;
+  if (documents.size() > 1) {
+    reader r(file, d);
+    d.error(r.at(documents[1]), "the file holds " + std::to_string(documents.size()) +
+                                    " YAML documents; baton reads one per file (remove the '---')");
+    return false;
+  }
+  file.root = documents.empty() ? YAML::Node() : documents.front();
+  if (file.root.IsNull()) {
+    file.root = YAML::Node(YAML::NodeType::Map);
+  }
+  return true;
 }
+
+namespace {
 
 class include_walker {
  public:
@@ -68,7 +91,7 @@ class include_walker {
     source_file file;
     file.name = name.string();
     std::string why;
-    if (!read_text(name, file.text, why)) {
+    if (!read_file(name, "configuration file", file, why)) {
       out_->complete = false;
       diags_->error(from, (from.line == 0 ? "configuration file " : "included file ") + file.name + " " + why);
       return;
@@ -82,7 +105,6 @@ class include_walker {
       return;
     }
     out_->names.push_back(file.name);
-    file.line_starts = line_starts(file.text);
     if (!parse(file)) {
       out_->complete = false;
       return;
@@ -144,23 +166,8 @@ class include_walker {
   }
 
   bool parse(source_file& file) {
-    std::vector<YAML::Node> documents;
-    try {
-      documents = YAML::LoadAll(file.text);
-    } catch (const YAML::Exception& e) {
-      config::mark at{file.name, e.mark.is_null() ? 0 : e.mark.line + 1, e.mark.is_null() ? 0 : e.mark.column + 1};
-      diags_->error(at, "YAML syntax: " + e.msg);
+    if (!parse_document(file, *diags_)) {
       return false;
-    }
-    if (documents.size() > 1) {
-      reader r(file, *diags_);
-      diags_->error(r.at(documents[1]), "the file holds " + std::to_string(documents.size()) +
-                                            " YAML documents; baton reads one per file (remove the '---')");
-      return false;
-    }
-    file.root = documents.empty() ? YAML::Node() : documents.front();
-    if (file.root.IsNull()) {
-      file.root = YAML::Node(YAML::NodeType::Map);
     }
     if (!file.root.IsMap()) {
       reader r(file, *diags_);

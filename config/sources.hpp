@@ -1,7 +1,10 @@
 #pragma once
-// Reading the root configuration file and, depth first, the files it includes.
+// Reading YAML files: any one file, or the root configuration file and, depth first, the
+// files it includes.
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/diagnostics.hpp"
@@ -19,6 +22,23 @@ struct sources {
   /// references to whatever the missing file defines.
   bool complete = true;
 };
+
+/// The largest file baton reads. A whole organisation is tens of kilobytes; a file far
+/// larger is a mistake (or /dev/zero) and must not exhaust memory before anything can be
+/// reported.
+inline constexpr std::uintmax_t max_file_bytes = 16u << 20;
+
+/// Reads one file's bytes into `file.text` and fills `file.line_starts` (`file.name` is
+/// left to the caller). A directory, anything that is not a regular file and a file over
+/// max_file_bytes are refused before reading. On failure returns false and `why`
+/// finishes a sentence about the file: "does not exist", "is a directory", "is N bytes;
+/// a <kind> may have at most M bytes".
+bool read_file(const std::filesystem::path& path, std::string_view kind, source_file& file, std::string& why);
+
+/// Parses `file.text` as one YAML document into `file.root`; an empty file gives an
+/// empty mapping. YAML syntax errors and a second document are reported in the file at
+/// their position, and make it return false. The root's kind is the caller's to check.
+bool parse_document(source_file& file, diagnostics& d);
 
 /// Reads `root` and its includes. Problems (unreadable file, YAML syntax, include cycle,
 /// a file that is not a mapping of sections) are reported into `d`.
