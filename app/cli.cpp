@@ -20,6 +20,8 @@ usage:
   baton log verify --db PATH [--format text|json]
   baton log export --db PATH --format csv|json [--since ISO8601] [--until ISO8601]
   baton demo --config FILE [--db PATH] [--start ISO8601] [--notifications FILE.jsonl]
+  baton simulate SCENARIO [--report FILE.md|FILE.html|FILE.json] [--runs N] [--seed S]
+                 [--threads N] [--db PATH]
   baton help | version
 
 exit status: 0 success, 1 invalid / tampered / nobody reachable, 2 usage or I/O error
@@ -136,6 +138,28 @@ int run_demo(int argc, char** argv) {
   return demo_command(o, std::cout, std::cerr);
 }
 
+int run_simulate(int argc, char** argv) {
+  auto a = parse_args(argc, argv, 2, {"report", "runs", "seed", "threads", "db"}, {});
+  if (!a) {
+    return usage_error(a.error());
+  }
+  if (a->positional.size() != 1) {
+    return usage_error("simulate needs one SCENARIO file");
+  }
+  simulate_options o;
+  o.scenario = a->positional.front();
+  if (auto r = a->get("report")) {
+    o.report = *r;
+  }
+  o.runs = a->get("runs");
+  o.seed = a->get("seed");
+  o.threads = a->get("threads");
+  if (auto db = a->get("db")) {
+    o.db = *db;
+  }
+  return simulate_command(o, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -155,6 +179,9 @@ int run_cli(int argc, char** argv) {
   }
   if (command == "demo") {
     return run_demo(argc, argv);
+  }
+  if (command == "simulate") {
+    return run_simulate(argc, argv);
   }
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;

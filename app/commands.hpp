@@ -39,4 +39,15 @@ struct demo_options {
 };
 int demo_command(const demo_options& o, std::ostream& out, std::ostream& err);
 
+struct simulate_options {
+  std::filesystem::path scenario;
+  std::optional<std::filesystem::path> report;  // .md, .html or .json; none: Markdown to `out`
+  std::optional<std::string> runs;              // as given, checked by the command
+  std::optional<std::string> seed;
+  std::optional<std::string> threads;
+  std::optional<std::filesystem::path> db;      // SQLite file for the detailed run's log
+};
+/// 0: every expectation held; 1: some failed; 2: bad scenario, options or I/O.
+int simulate_command(const simulate_options& o, std::ostream& out, std::ostream& err);
+
 }  // namespace baton::app

@@ -94,3 +94,70 @@ TEST_CASE("unknown commands and options are usage errors", "[app]") {
   CHECK(test::run_baton("validate --config x.yaml --colour").exit_code == 2);
   CHECK(test::run_baton("help").exit_code == 0);
 }
+
+namespace {
+
+std::string tabletop(const std::string& name) {
+  return q(test::source_dir() / "examples" / "tabletop" / name);
+}
+
+}  // namespace
+
+TEST_CASE("baton simulate prints a Markdown after-action report and exits 0 when expectations hold", "[app]") {
+  auto r = test::run_baton("simulate " + tabletop("hallucination-customer-harm.yaml"));
+  INFO(r.out);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("# "));
+  CHECK_THAT(r.out, Catch::Contains("PASSED"));
+  CHECK_THAT(r.out, Catch::Contains("amara"));
+}
+
+TEST_CASE("baton simulate exits 1 when an expectation fails, naming it", "[app]") {
+  test::temp_dir dir;
+  auto path = dir.write("failing.yaml", "name: failing\nconfig: '" + test::compel_config().string() +
+                                            "'\nstart: 2026-11-23T10:00:00\nlength: 1d\n"
+                                            "timeline:\n  - at: +0m\n"
+                                            "    event: {incident: a, type: anomaly, system: chat-assist, severity: low}\n"
+                                            "expect:\n  - accountable: [board]\n    by: +1h\n");
+  auto r = test::run_baton("simulate " + q(path) + " --report " + q(dir.path() / "r.json"));
+  INFO(r.out);
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("FAILED"));
+  CHECK_THAT(r.out, Catch::Contains("bu_owner"));
+  auto v = boost::json::parse(test::read_file(dir.path() / "r.json"));
+  CHECK(v.is_object());
+}
+
+TEST_CASE("baton simulate exits 2 with file:line:column for a bad scenario", "[app]") {
+  test::temp_dir dir;
+  auto path = dir.write("bad.yaml", "name: bad\nconfig: '" + test::compel_config().string() +
+                                        "'\nstart: 2026-11-23T10:00:00\nsurprise: 1\n");
+  auto r = test::run_baton("simulate " + q(path));
+  INFO(r.out);
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("bad.yaml:4:1"));
+  CHECK(test::run_baton("simulate " + tabletop("drift-performance-threshold.yaml") + " --runs 0").exit_code == 2);
+  CHECK(test::run_baton("simulate " + tabletop("drift-performance-threshold.yaml") + " --report out.txt").exit_code ==
+        2);
+  CHECK(test::run_baton("simulate " + q(dir.path() / "missing.yaml")).exit_code == 2);
+}
+
+TEST_CASE("baton simulate --runs writes the same JSON for the same seed, and an HTML report", "[app]") {
+  test::temp_dir dir;
+  const auto scenario = tabletop("two-thresholds-same-incident.yaml");
+  auto a = test::run_baton("simulate " + scenario + " --runs 50 --seed 9 --threads 1 --report " + q(dir.path() / "a.json"));
+  auto b = test::run_baton("simulate " + scenario + " --runs 50 --seed 9 --threads 2 --report " + q(dir.path() / "b.json"));
+  INFO(a.out << b.out);
+  CHECK(a.exit_code == 0);
+  CHECK(b.exit_code == 0);
+  CHECK(test::read_file(dir.path() / "a.json") == test::read_file(dir.path() / "b.json"));
+  auto h = test::run_baton("simulate " + scenario + " --runs 20 --report " + q(dir.path() / "r.html") + " --db " +
+                           q(dir.path() / "run.db"));
+  INFO(h.out);
+  CHECK(h.exit_code == 0);
+  const auto html = test::read_file(dir.path() / "r.html");
+  CHECK_THAT(html, Catch::Contains("<svg"));
+  auto v = test::run_baton("log verify --db " + q(dir.path() / "run.db"));
+  INFO(v.out);
+  CHECK(v.exit_code == 0);
+}
