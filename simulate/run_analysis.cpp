@@ -281,6 +281,13 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
         s->until = r.at;
         if (s->end == span_end::open) {
           s->end = span_end::ended;
+          // Moving on under a rule is the normal flow; being resolved while still
+          // paging means the role was accountable and nobody holding it ever engaged.
+          if (str(d, "reason") == "incident resolved") {
+            out.gaps.push_back(gap{"never_engaged", r.incident_id, s->role, s->rule, r.at,
+                                   fmt::format("{} was accountable and never engaged before the incident was resolved",
+                                               s->role)});
+          }
         }
       }
     } else if (r.kind == "incident.resolved") {

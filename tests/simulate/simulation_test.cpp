@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include <set>
 #include <sstream>
 
 #include "simulate/exercise.hpp"
@@ -274,4 +275,32 @@ TEST_CASE("every example exercise passes on the reference organisation", "[simul
     }
   }
   CHECK(count >= 6);
+}
+
+TEST_CASE("the report lists the gaps: breached targets and roles never engaged", "[simulate]") {
+  test::temp_dir dir;
+  // Nobody answers; the incident is resolved at +30m while still paging. Threshold 6's
+  // 24h target is not reached in that time, so only never-engaged gaps appear.
+  auto sc = load(dir, harm_scenario("  default: {never: 100%}\n", "  - engaged: [caio]\n    by: +30m\n",
+                                    "  - at: +30m\n    resolve: {incident: harm}\n"));
+  auto report = simulate::simulate_scenario(sc, {});
+  CHECK_FALSE(report.passed);
+  std::set<std::string> never;
+  for (const auto& g : report.gaps) {
+    if (g.kind == "never_engaged") {
+      never.insert(g.role);
+    }
+  }
+  CHECK(never == std::set<std::string>{"caio", "gc"});
+
+  // With the exercise running past the target and nobody answering, the target is breached.
+  test::temp_dir dir2;
+  auto late = load(dir2, harm_scenario("  default: {never: 100%}\n", "  - latency: t6\n"));
+  auto r2 = simulate::simulate_scenario(late, {});
+  bool breached = false;
+  for (const auto& g : r2.gaps) {
+    breached = breached || g.kind == "breached";
+  }
+  CHECK(breached);
+  CHECK_FALSE(r2.passed);
 }
