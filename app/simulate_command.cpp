@@ -113,8 +113,14 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
 
   std::unique_ptr<store::sqlite_store> db;
   if (o.db) {
+    // An exercise's log is a fresh file: never write into (or over) an existing database,
+    // which could be a live service's.
+    std::error_code ec;
+    if (std::filesystem::exists(*o.db, ec)) {
+      err << fmt::format("baton simulate: --db {} already exists; remove it or name a new file\n", o.db->string());
+      return 2;
+    }
     try {
-      std::filesystem::remove(*o.db);
       db = std::make_unique<store::sqlite_store>(*o.db);
     } catch (const std::exception& e) {
       err << fmt::format("baton simulate: --db {}: {}\n", o.db->string(), e.what());

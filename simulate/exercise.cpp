@@ -124,12 +124,21 @@ class run {
       if (person == nullptr) {
         continue;
       }
+      // The engine sends one notification per contact method; a person decides once
+      // per page, however many of their devices it reached.
+      const auto page = page_of(n);
+      if (auto seen = decided_.find(page); seen != decided_.end()) {
+        record_.responses[n.idempotency_key] = seen->second;
+        paged_at_[n.idempotency_key] = n.created_at;
+        continue;
+      }
       const auto pending_key = std::make_pair(n.incident_id, n.person);
       if (pending_.contains(pending_key)) {
         record_.responses[n.idempotency_key] = "already answering an earlier page";
         continue;
       }
       auto r = people_.decide(*org_, *person, clock_.now(), sc_.end(), rng_);
+      decided_.emplace(page, r.note);
       record_.responses[n.idempotency_key] = r.note;
       paged_at_[n.idempotency_key] = n.created_at;
       note(n.incident_id, fmt::format("responder:{}", n.person), r.acknowledge_at ? "responder.will_answer" : "responder.silent",
@@ -139,6 +148,12 @@ class run {
         agenda_.push(action{*r.acknowledge_at, next_seq_++, nullptr, n.incident_id, n.person, n.idempotency_key});
       }
     }
+  }
+
+  // A page as a person sees it: the notification's idempotency key without the trailing
+  // contact index ("i3-e7-page-...-amara-0" and "...-amara-1" are one page).
+  static std::string page_of(const notifiers::notification& n) {
+    return n.idempotency_key.substr(0, n.idempotency_key.rfind('-'));
   }
 
   void note(std::int64_t incident, std::string actor, std::string kind, std::string text) {
@@ -276,7 +291,8 @@ class run {
   std::uint64_t next_seq_ = 0;
   std::map<std::string, std::int64_t> by_name_;  // scenario name -> latest incident id
   std::set<std::pair<std::int64_t, std::string>> pending_;
-  std::map<std::string, timestamp> paged_at_;  // idempotency key -> when the page went out  // (incident, person) answers scheduled
+  std::map<std::string, timestamp> paged_at_;
+  std::map<std::string, std::string> decided_;  // page -> the responder's answer  // idempotency key -> when the page went out  // (incident, person) answers scheduled
   int reloads_ = 0;
   run_record record_;
 };

@@ -38,7 +38,10 @@ std::vector<const incident_summary*> incidents_of(const expectation& e, const ex
 std::set<std::string> accountable_at(const exercise_report& run, std::int64_t incident, timestamp t) {
   std::set<std::string> roles;
   for (const auto& s : run.spans) {
-    if (s.incident_id == incident && s.from <= t && t < s.until) {
+    // Spans still going when the exercise stopped end at its last instant, and count
+    // there too: "accountable at the end" must see them.
+    const bool within = t < s.until || (t == s.until && s.until == run.end);
+    if (s.incident_id == incident && s.from <= t && within) {
       roles.insert(s.role);
     }
   }

@@ -67,8 +67,8 @@ response responders::decide(const config::organisation& org, const config::perso
     return {std::nullopt, away->reason.empty() ? std::string{"no answer: unavailable"}
                                                 : fmt::format("no answer: unavailable ({})", away->reason)};
   }
-  // Chance first, then the delay: two draws per page whatever the outcome, so one
-  // responder's luck does not shift everyone else's numbers.
+  // Chance first, then the delay, for every page that reaches an available person: a
+  // run's draws depend only on the scenario and the seed.
   const bool never = who.never > 0 && r.uniform() < who.never;
   // People answer in whole seconds; milliseconds would only clutter the report.
   const duration delay = std::chrono::round<std::chrono::seconds>(who.delay.sample(r));
@@ -82,7 +82,9 @@ response responders::decide(const config::organisation& org, const config::perso
     if (!next) {
       return {std::nullopt, "no answer: no working days configured"};
     }
-    seen = *next;
+    // Never earlier than the page: in a repeated autumn hour the next start of working
+    // hours can name the first of two equal local times.
+    seen = std::max(*next, now);
   }
   const timestamp at = seen + delay;
   if (at > end) {

@@ -8,6 +8,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "config/loader.hpp"
@@ -42,6 +43,7 @@ run_summary summarise(const scenario& sc, std::uint64_t seed, std::int64_t index
   auto rec = run_exercise(sc, seed, static_cast<std::uint64_t>(index), st);
   exercise_report run;
   run.start = sc.start;
+  run.end = sc.end();
   describe_run(sc, rec, run, false);
   run_summary out;
   for (const auto& s : run.spans) {
@@ -177,14 +179,16 @@ std::vector<run_summary> run_many(const scenario& sc, std::uint64_t seed, std::i
     threads = std::max(1u, std::thread::hardware_concurrency());
   }
   threads = static_cast<unsigned>(std::min<std::int64_t>(threads, runs));
-  std::vector<std::thread> pool;
+  std::vector<std::jthread> pool;  // joined on every path out, even if starting one throws
   for (unsigned t = 1; t < threads; ++t) {
-    pool.emplace_back(worker);
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;  // fewer threads than asked: the ones running share the work
+    }
   }
   worker();
-  for (auto& t : pool) {
-    t.join();
-  }
+  pool.clear();
   if (failure) {
     std::rethrow_exception(failure);
   }

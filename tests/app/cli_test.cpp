@@ -160,4 +160,8 @@ TEST_CASE("baton simulate --runs writes the same JSON for the same seed, and an 
   auto v = test::run_baton("log verify --db " + q(dir.path() / "run.db"));
   INFO(v.out);
   CHECK(v.exit_code == 0);
+  // An existing database is never written into or over.
+  auto again = test::run_baton("simulate " + scenario + " --db " + q(dir.path() / "run.db"));
+  CHECK(again.exit_code == 2);
+  CHECK_THAT(again.out, Catch::Contains("already exists"));
 }

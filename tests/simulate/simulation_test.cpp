@@ -304,3 +304,12 @@ TEST_CASE("the report lists the gaps: breached targets and roles never engaged",
   CHECK(breached);
   CHECK_FALSE(r2.passed);
 }
+
+TEST_CASE("roles still accountable when the exercise stops count at its last instant", "[simulate]") {
+  test::temp_dir dir;
+  // Nobody answers and nothing is resolved: caio and gc end unowned but accountable.
+  auto sc = load(dir, harm_scenario("  default: {never: 100%}\n", "  - accountable: [caio, gc]\n    at: +1d\n"));
+  auto report = simulate::simulate_scenario(sc, {});
+  INFO(report.expectations[0].detail);
+  CHECK(report.expectations[0].held);
+}
