@@ -42,7 +42,7 @@ struct action {
   const injection* inject = nullptr;  // else an acknowledgement by a responder
   std::int64_t incident_id = 0;
   std::string person;
-  std::string key;  // idempotency key of the page being answered
+  std::string page;  // the page being answered (page_of its notifications)
 
   bool operator>(const action& o) const noexcept { return at != o.at ? at > o.at : seq > o.seq; }
 };
@@ -127,26 +127,34 @@ class run {
       // The engine sends one notification per contact method; a person decides once
       // per page, however many of their devices it reached.
       const auto page = page_of(n);
-      if (auto seen = decided_.find(page); seen != decided_.end()) {
-        record_.responses[n.idempotency_key] = seen->second;
-        paged_at_[n.idempotency_key] = n.created_at;
+      auto [it, first] = pages_.try_emplace(page, page_state{n.created_at, {}, {}});
+      it->second.keys.push_back(n.idempotency_key);
+      if (!first) {
+        record_.responses[n.idempotency_key] = it->second.answer;
         continue;
       }
       const auto pending_key = std::make_pair(n.incident_id, n.person);
       if (pending_.contains(pending_key)) {
-        record_.responses[n.idempotency_key] = "already answering an earlier page";
+        answer(page, "already answering an earlier page");
         continue;
       }
       auto r = people_.decide(*org_, *person, clock_.now(), sc_.end(), rng_);
-      decided_.emplace(page, r.note);
-      record_.responses[n.idempotency_key] = r.note;
-      paged_at_[n.idempotency_key] = n.created_at;
+      answer(page, r.note);
       note(n.incident_id, fmt::format("responder:{}", n.person), r.acknowledge_at ? "responder.will_answer" : "responder.silent",
            fmt::format("{} paged as {}: {}", n.person, n.role, r.note));
       if (r.acknowledge_at) {
         pending_.insert(pending_key);
-        agenda_.push(action{*r.acknowledge_at, next_seq_++, nullptr, n.incident_id, n.person, n.idempotency_key});
+        agenda_.push(action{*r.acknowledge_at, next_seq_++, nullptr, n.incident_id, n.person, page});
       }
+    }
+  }
+
+  // Records what the responder did about `page`, against every delivery of it.
+  void answer(const std::string& page, std::string text) {
+    auto& p = pages_.at(page);
+    p.answer = std::move(text);
+    for (const auto& key : p.keys) {
+      record_.responses[key] = p.answer;
     }
   }
 
@@ -169,21 +177,19 @@ class run {
   void acknowledge(const action& a) {
     pending_.erase(std::make_pair(a.incident_id, a.person));
     if (const auto* away = people_.unavailable_at(a.person, clock_.now())) {
-      record_.responses[a.key] = fmt::format("no answer: became unavailable ({})", away->reason);
+      answer(a.page, fmt::format("no answer: became unavailable ({})", away->reason));
       note(a.incident_id, fmt::format("responder:{}", a.person), "responder.silent",
            fmt::format("{} meant to answer but is now unavailable", a.person));
       return;
     }
-    const auto* inc = engine_.find_incident(a.incident_id);
-    if (inc == nullptr) {
-      record_.responses[a.key] += "; the incident was already resolved";
+    if (engine_.find_incident(a.incident_id) == nullptr) {
+      answer(a.page, pages_.at(a.page).answer + "; the incident was already resolved");
       return;
     }
-    const auto after = clock_.now() - paged_at_[a.key];
+    const auto after = format_duration(clock_.now() - pages_.at(a.page).at);
     const auto refused = submit_ack(a.incident_id, a.person);
-    record_.responses[a.key] = refused.empty() ? fmt::format("acknowledged after {}", format_duration(after))
-                                               : fmt::format("acknowledged after {}; refused: {}",
-                                                             format_duration(after), refused);
+    answer(a.page, refused.empty() ? fmt::format("acknowledged after {}", after)
+                                   : fmt::format("acknowledged after {}; refused: {}", after, refused));
   }
 
   // The acknowledgement path every person takes; "" when accepted, else why not.
@@ -290,9 +296,13 @@ class run {
   std::priority_queue<action, std::vector<action>, std::greater<>> agenda_;
   std::uint64_t next_seq_ = 0;
   std::map<std::string, std::int64_t> by_name_;  // scenario name -> latest incident id
-  std::set<std::pair<std::int64_t, std::string>> pending_;
-  std::map<std::string, timestamp> paged_at_;
-  std::map<std::string, std::string> decided_;  // page -> the responder's answer  // idempotency key -> when the page went out  // (incident, person) answers scheduled
+  std::set<std::pair<std::int64_t, std::string>> pending_;  // (incident, person) answers scheduled
+  struct page_state {
+    timestamp at;                   // when it went out
+    std::vector<std::string> keys;  // one notification per contact method
+    std::string answer;             // what the responder did about it
+  };
+  std::map<std::string, page_state> pages_;  // by page_of()
   int reloads_ = 0;
   run_record record_;
 };

@@ -313,3 +313,47 @@ TEST_CASE("roles still accountable when the exercise stops count at its last ins
   INFO(report.expectations[0].detail);
   CHECK(report.expectations[0].held);
 }
+
+TEST_CASE("a page to several contact methods of one person is one decision", "[simulate]") {
+  test::temp_dir dir;
+  dir.write("org.yaml", R"(organisation: {name: Two devices, time_zone: Europe/Berlin}
+notifiers:
+  - {id: mail, type: recorder}
+  - {id: phone, type: recorder}
+event_types: [incident]
+routing: {default_role: caio}
+people:
+  - {id: ada, name: Ada, contacts: [{notifier: mail, address: ada@t.example}, {notifier: phone, address: "+49 1"}, {notifier: phone, address: "+49 2"}]}
+  - {id: bob, name: Bob, contacts: [{notifier: mail, address: bob@t.example}]}
+roles:
+  - {id: caio, title: Chief AI Officer, primary: ada, backups: [bob], ack_timeout: 10m}
+business_units:
+  - {id: retail, name: Retail}
+systems:
+  - {id: chat, name: Chat assistant, business_unit: retail, risk_tier: limited}
+)");
+  auto sc = load(dir, "name: devices\nconfig: org.yaml\nstart: 2026-11-23T10:00:00\nlength: 1d\n"
+                      "responders:\n  default: {delay: 2m, never: 50%}\n"
+                      "timeline:\n  - at: +0m\n    event: {incident: a, type: incident, system: chat}\n");
+  auto report = simulate::simulate_scenario(sc, {});
+  std::set<std::string> answers;
+  for (const auto& n : report.notifications) {
+    if (n.kind == "page" && n.person == "ada") {
+      answers.insert(n.response);
+    }
+  }
+  CHECK(answers.size() == 1);  // three deliveries of one page, one answer
+
+  // Ada answers half her pages, not 1 - 0.5^3 of them. With one repeat of the ladder she
+  // is paged again if Bob is silent too: 0.5 + 0.5 * 0.5 * 0.5 = 0.625 (per contact it
+  // would be above 0.98).
+  simulate::simulation_options o{3, 1000, 2, nullptr};
+  auto mc = simulate::simulate_scenario(sc, o);
+  REQUIRE(mc.monte_carlo);
+  for (const auto& ro : mc.monte_carlo->roles) {
+    if (ro.role == "caio") {
+      const double primary = static_cast<double>(ro.primary) / static_cast<double>(ro.escalations);
+      CHECK(primary == Approx(0.625).margin(0.05));
+    }
+  }
+}
