@@ -72,8 +72,6 @@ class run {
     for (const auto& i : sc.timeline) {
       agenda_.push(action{i.time.at, next_seq_++, &i, 0, {}, {}});
     }
-    // Pages sent while the configuration was loaded (none today) are not lost.
-    drain();
   }
 
   run_record finish() && {
@@ -114,8 +112,9 @@ class run {
  private:
   // Answers every page delivered since the last look.
   void drain() {
-    for (; drained_ < inbox_.size(); ++drained_) {
-      const auto n = inbox_[drained_];
+    std::vector<notifiers::notification> delivered;
+    delivered.swap(inbox_);
+    for (auto& n : delivered) {
       record_.notifications.push_back(n);
       if (n.kind != notifiers::notification_kind::page) {
         continue;
@@ -289,7 +288,6 @@ class run {
   responders people_;
   std::shared_ptr<const config::organisation> org_;
   std::vector<notifiers::notification> inbox_;
-  std::size_t drained_ = 0;
   notifiers::notifier_set notifiers_;
   engine::engine engine_;
   store::store& store_;
