@@ -13,14 +13,18 @@ void diagnostics::warning(const mark& at, std::string message) {
   items_.push_back(diagnostic{severity::warning, at, std::move(message)});
 }
 
+std::string to_string(const mark& m) {
+  std::string out = m.file;
+  if (m.line > 0) {
+    out += ':' + std::to_string(m.line) + ':' + std::to_string(m.column);
+  }
+  return out;
+}
+
 std::string to_string(const diagnostic& d) {
   std::string out;
   if (!d.at.file.empty()) {
-    out += d.at.file;
-    if (d.at.line > 0) {
-      out += ':' + std::to_string(d.at.line) + ':' + std::to_string(d.at.column);
-    }
-    out += ": ";
+    out += to_string(d.at) + ": ";
   }
   out += d.level == severity::error ? "error: " : "warning: ";
   out += d.message;

@@ -32,6 +32,9 @@ class diagnostics {
   std::size_t errors_ = 0;
 };
 
+/// "org.yaml:12:5" ("org.yaml" when the line is unknown).
+std::string to_string(const mark& m);
+
 /// "org.yaml:12:5: error: unknown role \"cio\" in escalates_to (known roles: ...)".
 std::string to_string(const diagnostic& d);
 

@@ -173,6 +173,19 @@ std::vector<const accountability_span*> spans_of(const exercise_report& r, std::
   return out;
 }
 
+std::vector<std::int64_t> incident_order(const exercise_report& r) {
+  std::vector<std::int64_t> ids;
+  for (const auto& i : r.incidents) {
+    ids.push_back(i.id);
+  }
+  for (const auto& s : r.spans) {
+    if (std::find(ids.begin(), ids.end(), s.incident_id) == ids.end()) {
+      ids.push_back(s.incident_id);
+    }
+  }
+  return ids;
+}
+
 std::string span_interval(const exercise_report& r, const accountability_span& s) {
   if (s.until >= r.end) {
     return fmt::format("{} → end of exercise ({})", offset(r, s.from), offset(r, s.until));

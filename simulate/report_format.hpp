@@ -48,6 +48,8 @@ std::string role_label(const exercise_report& r, std::string_view role);
 
 /// The spans of one incident, ordered by when they began (stable).
 std::vector<const accountability_span*> spans_of(const exercise_report& r, std::int64_t incident_id);
+/// Incident ids in report order, then any that only spans name.
+std::vector<std::int64_t> incident_order(const exercise_report& r);
 /// "+0s → +2h5m", or "+0s → end of exercise (+7d)" for a span that ran to the end.
 std::string span_interval(const exercise_report& r, const accountability_span& s);
 /// How the span ended, one sentence: "engaged at +12m by Amara Okafor (amara), the primary".

@@ -185,10 +185,7 @@ void write_incidents(const exercise_report& r, std::ostream& out) {
       out << "still open at the end";
     }
     if (!i.fired_rules.empty()) {
-      std::string rules;
-      for (const auto& f : i.fired_rules) {
-        rules += (rules.empty() ? "" : ", ") + f;
-      }
+      const auto rules = fmt::format("{}", fmt::join(i.fired_rules, ", "));
       out << "; rules fired: " << escape_markup(rules);
     }
     out << "</span></li>\n";
@@ -202,16 +199,7 @@ void write_accountability(const exercise_report& r, std::ostream& out) {
     out << "<p class=\"muted\">Nobody was made accountable.</p>\n</section>\n";
     return;
   }
-  std::vector<std::int64_t> ids;
-  for (const auto& i : r.incidents) {
-    ids.push_back(i.id);
-  }
-  for (const auto& s : r.spans) {
-    if (std::find(ids.begin(), ids.end(), s.incident_id) == ids.end()) {
-      ids.push_back(s.incident_id);
-    }
-  }
-  for (auto id : ids) {
+  for (auto id : rd::incident_order(r)) {
     auto spans = rd::spans_of(r, id);
     if (spans.empty()) {
       continue;

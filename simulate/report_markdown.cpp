@@ -169,10 +169,7 @@ void write_incidents(const exercise_report& r, std::ostream& out) {
       out << "still open at the end\n";
     }
     if (!i.fired_rules.empty()) {
-      std::string rules;
-      for (const auto& f : i.fired_rules) {
-        rules += (rules.empty() ? "" : ", ") + f;
-      }
+      const auto rules = fmt::format("{}", fmt::join(i.fired_rules, ", "));
       out << "  - rules fired: " << inline_text(rules) << '\n';
     }
   }
@@ -185,16 +182,7 @@ void write_accountability(const exercise_report& r, std::ostream& out) {
     out << "Nobody was made accountable.\n\n";
     return;
   }
-  std::vector<std::int64_t> ids;
-  for (const auto& i : r.incidents) {
-    ids.push_back(i.id);
-  }
-  for (const auto& s : r.spans) {
-    if (std::find(ids.begin(), ids.end(), s.incident_id) == ids.end()) {
-      ids.push_back(s.incident_id);
-    }
-  }
-  for (auto id : ids) {
+  for (auto id : rd::incident_order(r)) {
     auto spans = rd::spans_of(r, id);
     if (spans.empty()) {
       continue;

@@ -20,8 +20,6 @@
 namespace baton::simulate {
 namespace {
 
-std::string where(const config::mark& m) { return fmt::format("{}:{}:{}", m.file, m.line, m.column); }
-
 // What a Monte Carlo run keeps: one line per escalation and whether each expectation held.
 struct escalation_outcome {
   std::string rule;
@@ -110,14 +108,9 @@ monte_carlo_summary aggregate(const scenario& sc, const std::vector<run_summary>
   }
   for (auto& [id, d] : rules) {
     d.rule = id;
-    if (const auto* rule = [&]() -> const config::rule* {
-          for (const auto& x : sc.org->rules) {
-            if (x.id == id) {
-              return &x;
-            }
-          }
-          return nullptr;
-        }()) {
+    const auto& rules_of_org = sc.org->rules;
+    const auto rule = std::find_if(rules_of_org.begin(), rules_of_org.end(), [&](const auto& x) { return x.id == id; });
+    if (rule != rules_of_org.end()) {
       d.description = rule->description;
       if (!rule->target.empty()) {
         d.target_spec = config::to_string(rule->target);
@@ -219,7 +212,7 @@ exercise_report simulate_scenario(const scenario& sc, const simulation_options& 
   for (const auto& e : sc.expectations) {
     auto c = check(e, sc, report);
     report.expectations.push_back(
-        expectation_result{e.text, where(e.at), c.held, std::move(c.detail), 1, c.held ? 1 : 0, e.min_probability});
+        expectation_result{e.text, config::to_string(e.at), c.held, std::move(c.detail), 1, c.held ? 1 : 0, e.min_probability});
   }
   if (o.runs > 1) {
     auto runs = run_many(sc, o.seed, o.runs, o.threads);
