@@ -25,4 +25,134 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+namespace {
+
+constexpr char hex_digits[] = "0123456789abcdef";
+
+void append_hex_escape(std::string& out, char prefix, unsigned value, int digits) {
+  out += '\\';
+  out += prefix;
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+    out += hex_digits[(value >> shift) & 0xfu];
+  }
+}
+
+unsigned byte_at(std::string_view s, std::size_t i) noexcept { return static_cast<unsigned char>(s[i]); }
+
+// The code point of the well-formed sequence of `length` bytes at s[i].
+unsigned decode(std::string_view s, std::size_t i, std::size_t length) noexcept {
+  unsigned lead = byte_at(s, i);
+  unsigned cp = length == 1 ? lead : length == 2 ? lead & 0x1fu : length == 3 ? lead & 0x0fu : lead & 0x07u;
+  for (std::size_t k = 1; k < length; ++k) {
+    cp = (cp << 6) | (byte_at(s, i + k) & 0x3fu);
+  }
+  return cp;
+}
+
+bool is_bidi_control(unsigned cp) noexcept {
+  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
+  unsigned b0 = byte_at(s, i);
+  if (b0 < 0x80) {
+    return 1;
+  }
+  // The ranges of RFC 3629 section 4: the second byte's range depends on the first so
+  // overlong forms, surrogates and code points past U+10FFFF are all refused.
+  std::size_t length = 0;
+  unsigned lo = 0x80;
+  unsigned hi = 0xbf;
+  if (b0 >= 0xc2 && b0 <= 0xdf) {
+    length = 2;
+  } else if (b0 >= 0xe0 && b0 <= 0xef) {
+    length = 3;
+    lo = b0 == 0xe0 ? 0xa0 : 0x80;
+    hi = b0 == 0xed ? 0x9f : 0xbf;
+  } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+    length = 4;
+    lo = b0 == 0xf0 ? 0x90 : 0x80;
+    hi = b0 == 0xf4 ? 0x8f : 0xbf;
+  } else {
+    return 0;
+  }
+  if (s.size() - i < length) {
+    return 0;
+  }
+  unsigned b1 = byte_at(s, i + 1);
+  if (b1 < lo || b1 > hi) {
+    return 0;
+  }
+  for (std::size_t k = 2; k < length; ++k) {
+    unsigned b = byte_at(s, i + k);
+    if (b < 0x80 || b > 0xbf) {
+      return 0;
+    }
+  }
+  return length;
+}
+
+bool is_valid_utf8(std::string_view s) noexcept {
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+std::string valid_utf8(std::string_view s) {
+  if (is_valid_utf8(s)) {
+    return std::string(s);
+  }
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(s.data() + i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
+void append_printable(std::string& out, std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned b = byte_at(s, i);
+    if (b >= 0x20 && b < 0x7f) {
+      out += static_cast<char>(b);
+      ++i;
+      continue;
+    }
+    std::size_t n = utf8_sequence_length(s, i);
+    if (n <= 1) {
+      append_hex_escape(out, 'x', b, 2);  // C0 control, DEL, or a byte that is not UTF-8
+      ++i;
+      continue;
+    }
+    unsigned cp = decode(s, i, n);
+    if ((cp >= 0x80 && cp <= 0x9f) || is_bidi_control(cp)) {
+      append_hex_escape(out, 'u', cp, 4);
+    } else {
+      out.append(s.data() + i, n);
+    }
+    i += n;
+  }
+}
+
+std::string printable(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_printable(out, s);
+  return out;
+}
+
 }  // namespace baton

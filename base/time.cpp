@@ -45,16 +45,29 @@ bool eat(std::string_view& s, char c) {
 
 }  // namespace
 
-std::optional<duration> parse_duration(std::string_view text) {
+std::optional<duration> parse_duration(std::string_view text, bool* too_long) {
+  if (too_long != nullptr) {
+    *too_long = false;
+  }
   if (text.empty()) {
     return std::nullopt;
   }
   std::int64_t total = 0;
+  bool over = false;
   std::size_t last_rank = sizeof(units) / sizeof(units[0]) + 1;
   while (!text.empty()) {
+    // Digits only: from_chars would also take a leading '-'.
+    if (text.front() < '0' || text.front() > '9') {
+      return std::nullopt;
+    }
     std::int64_t n = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-    if (ec != std::errc{} || ptr == text.data() || n < 0) {
+    if (ec == std::errc::result_out_of_range) {
+      over = true;
+      while (ptr != text.data() + text.size() && *ptr >= '0' && *ptr <= '9') {
+        ++ptr;
+      }
+    } else if (ec != std::errc{}) {
       return std::nullopt;
     }
     text.remove_prefix(static_cast<std::size_t>(ptr - text.data()));
@@ -76,41 +89,131 @@ std::optional<duration> parse_duration(std::string_view text) {
       return std::nullopt;
     }
     last_rank = magnitude;
-    if (n > (INT64_MAX / 4) / units[rank].ms) {
-      return std::nullopt;
+    // Each term and the running sum are compared with the limit before they are
+    // formed, so no step can overflow however many large terms there are.
+    const std::int64_t limit = max_duration.count();
+    if (over || n > (limit - total) / units[rank].ms) {
+      over = true;
+    } else {
+      total += n * units[rank].ms;
     }
-    total += n * units[rank].ms;
     text.remove_prefix(units[rank].name.size());
+  }
+  if (over) {
+    if (too_long != nullptr) {
+      *too_long = true;
+    }
+    return std::nullopt;
   }
   return duration{total};
 }
 
+std::optional<timestamp> checked_add(timestamp t, duration d) noexcept {
+  std::int64_t sum = 0;
+  if (__builtin_add_overflow(t.time_since_epoch().count(), d.count(), &sum)) {
+    return std::nullopt;
+  }
+  timestamp out{duration{sum}};
+  if (!in_range(out)) {
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::string format_duration(duration d) {
-  std::int64_t ms = d.count();
-  if (ms == 0) {
+  std::int64_t signed_ms = d.count();
+  if (signed_ms == 0) {
     return "0s";
   }
   std::string out;
-  if (ms < 0) {
+  // The magnitude as unsigned: -INT64_MIN does not fit in a signed 64-bit integer.
+  std::uint64_t ms = static_cast<std::uint64_t>(signed_ms);
+  if (signed_ms < 0) {
     out += '-';
-    ms = -ms;
+    ms = 0 - ms;
   }
   for (const auto& u : {units[2], units[3], units[4], units[5], units[0]}) {
-    if (ms >= u.ms) {
-      out += std::to_string(ms / u.ms);
+    const auto size = static_cast<std::uint64_t>(u.ms);
+    if (ms >= size) {
+      out += std::to_string(ms / size);
       out += u.name;
-      ms %= u.ms;
+      ms %= size;
     }
   }
   return out;
 }
 
-std::string format_iso(timestamp t) {
-  auto ms = t.time_since_epoch().count() % 1000;
-  if (ms == 0) {
-    return date::format("%FT%TZ", std::chrono::floor<std::chrono::seconds>(t));
+namespace {
+
+struct civil_date {
+  std::int64_t year;
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+};
+
+// Days since 1970-01-01 to a proleptic Gregorian date, in 64-bit arithmetic so every
+// day a 64-bit millisecond count can reach converts exactly. Counts in 400-year eras
+// of 146097 days, with years starting on 1 March so the leap day ends a year.
+civil_date civil_from_days(std::int64_t z) noexcept {
+  z += 719'468;
+  const std::int64_t era = (z >= 0 ? z : z - 146'096) / 146'097;
+  const std::int64_t doe = z - era * 146'097;                                // [0, 146096]
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36'524 - doe / 146'096) / 365;  // [0, 399]
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);         // [0, 365]
+  const std::int64_t mp = (5 * doy + 2) / 153;                               // [0, 11]
+  const auto day = static_cast<unsigned>(doy - (153 * mp + 2) / 5 + 1);
+  const auto month = static_cast<unsigned>(mp < 10 ? mp + 3 : mp - 9);
+  return civil_date{yoe + era * 400 + (month <= 2 ? 1 : 0), month, day};
+}
+
+void append_padded(std::string& out, std::uint64_t value, int width) {
+  char buf[24];
+  auto res = std::to_chars(buf, buf + sizeof buf, value);
+  for (auto n = static_cast<int>(res.ptr - buf); n < width; ++n) {
+    out += '0';
   }
-  return date::format("%FT%TZ", t);
+  out.append(buf, res.ptr);
+}
+
+}  // namespace
+
+std::string format_iso(timestamp t) {
+  const std::int64_t ms_total = t.time_since_epoch().count();
+  constexpr std::int64_t ms_per_day = 86'400'000;
+  // Floor division: the time of day of an instant before 1970 still counts upwards.
+  std::int64_t days = ms_total / ms_per_day;
+  std::int64_t in_day = ms_total % ms_per_day;
+  if (in_day < 0) {
+    in_day += ms_per_day;
+    --days;
+  }
+  const civil_date c = civil_from_days(days);
+  std::string out;
+  out.reserve(32);
+  if (c.year >= 1 && c.year <= 9999) {
+    append_padded(out, static_cast<std::uint64_t>(c.year), 4);
+  } else {
+    // ISO 8601 expanded representation; year 0 is 1 BC, written "+000000".
+    out += c.year < 0 ? '-' : '+';
+    append_padded(out, c.year < 0 ? 0 - static_cast<std::uint64_t>(c.year) : static_cast<std::uint64_t>(c.year), 6);
+  }
+  out += '-';
+  append_padded(out, c.month, 2);
+  out += '-';
+  append_padded(out, c.day, 2);
+  out += 'T';
+  const auto seconds = static_cast<std::uint64_t>(in_day / 1000);
+  append_padded(out, seconds / 3600, 2);
+  out += ':';
+  append_padded(out, seconds / 60 % 60, 2);
+  out += ':';
+  append_padded(out, seconds % 60, 2);
+  if (const auto ms = static_cast<std::uint64_t>(in_day % 1000); ms != 0) {
+    out += '.';
+    append_padded(out, ms, 3);
+  }
+  out += 'Z';
+  return out;
 }
 
 timestamp to_utc(local_timestamp local, const date::time_zone& zone) {
@@ -123,7 +226,12 @@ local_timestamp to_local(timestamp t, const date::time_zone& zone) {
   return local_timestamp{zone.to_local(t).time_since_epoch()};
 }
 
+bool is_host_dependent_zone(std::string_view name) noexcept { return name == "localtime"; }
+
 const date::time_zone* find_zone(std::string_view name) noexcept {
+  if (is_host_dependent_zone(name)) {
+    return nullptr;
+  }
   try {
     return date::locate_zone(name);
   } catch (const std::exception&) {
@@ -174,11 +282,15 @@ std::optional<timestamp> parse_iso(std::string_view s, const date::time_zone* zo
   }
   auto local = local_timestamp{date::local_days{ymd}.time_since_epoch()} + std::chrono::hours{h} +
                std::chrono::minutes{mi} + std::chrono::seconds{sec} + duration{ms};
+  if (y < 1) {
+    return std::nullopt;  // year 0000: before min_time in any zone
+  }
   if (s.empty()) {
     if (zone == nullptr) {
       return std::nullopt;
     }
-    return to_utc(local, *zone);
+    timestamp t = to_utc(local, *zone);
+    return in_range(t) ? std::optional<timestamp>(t) : std::nullopt;
   }
   std::chrono::minutes offset{0};
   if (eat(s, 'Z') || eat(s, 'z')) {
@@ -208,7 +320,8 @@ std::optional<timestamp> parse_iso(std::string_view s, const date::time_zone* zo
   if (!s.empty()) {
     return std::nullopt;
   }
-  return timestamp{local.time_since_epoch()} - offset;
+  timestamp t = timestamp{local.time_since_epoch()} - offset;
+  return in_range(t) ? std::optional<timestamp>(t) : std::nullopt;
 }
 
 }  // namespace baton
