@@ -346,7 +346,8 @@ void engine::apply_rules(step& s, incident& inc, const event& e, std::vector<std
     }
   }
   for (const auto& [role, rule] : target) {
-    bool active = std::any_of(inc.escalations.begin(), inc.escalations.end(), [&](std::int64_t id) {
+    // `&role = role`: clang 14 cannot capture a structured binding implicitly.
+    bool active = std::any_of(inc.escalations.begin(), inc.escalations.end(), [&, &role = role](std::int64_t id) {
       const auto& esc = escalations_.at(id);
       return esc.role == role && esc.state != escalation_state::ended;
     });

@@ -53,9 +53,10 @@ std::string condition::disassemble_for_test() const {
 
 expected<condition, compile_error> compile(std::string_view source, const schema& s) {
   if (source.size() > max_source_bytes) {
-    return unexpected(compile_error{
+    // Braces, not parentheses: clang 14 has no parenthesised aggregate initialisation.
+    return unexpected{compile_error{
         {}, "condition is " + std::to_string(source.size()) + " bytes long; expected at most " +
-                std::to_string(max_source_bytes)});
+                std::to_string(max_source_bytes)}};
   }
   try {
     std::vector<token> tokens = lex(source);
@@ -66,7 +67,7 @@ expected<condition, compile_error> compile(std::string_view source, const schema
     c.program_ = code_generator::generate(root, std::string(source), std::move(warnings));
     return c;
   } catch (const compile_failure& failure) {
-    return unexpected(failure.error());
+    return unexpected{failure.error()};
   }
 }
 

@@ -109,7 +109,7 @@ monte_carlo_summary aggregate(const scenario& sc, const std::vector<run_summary>
   for (auto& [id, d] : rules) {
     d.rule = id;
     const auto& rules_of_org = sc.org->rules;
-    const auto rule = std::find_if(rules_of_org.begin(), rules_of_org.end(), [&](const auto& x) { return x.id == id; });
+    const auto rule = std::find_if(rules_of_org.begin(), rules_of_org.end(), [&, &id = id](const auto& x) { return x.id == id; });
     if (rule != rules_of_org.end()) {
       d.description = rule->description;
       if (!rule->target.empty()) {
