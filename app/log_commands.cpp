@@ -1,83 +1,151 @@
+// `baton log verify` and `baton log export`. The database may be anything an attacker or
+// a failing disk left behind, so each command has one boundary that turns every
+// exception into a message naming the file and exit status 2; the store reports read
+// failures in its results so the commands can say how far they got.
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <exception>
 
 #include "app/commands.hpp"
+#include "base/text.hpp"
 #include "store/audit_log.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace baton::app {
+namespace {
+
+// Runs `body`, answering any exception it lets escape with a message naming `db` and
+// exit status 2. `body` reports the outcomes it expects itself.
+template <typename F>
+int at_boundary(std::string_view command, const std::filesystem::path& db, std::ostream& err, F&& body) noexcept {
+  try {
+    try {
+      return body();
+    } catch (const store::store_error& e) {
+      // Already names the file and what failed.
+      err << fmt::format("baton log {}: {}\n", command, printable(e.what()));
+    } catch (const std::exception& e) {
+      err << fmt::format("baton log {}: {}: {}\n", command, printable(db.string()), printable(e.what()));
+    } catch (...) {
+      err << fmt::format("baton log {}: {}: an unknown error stopped the command\n", command,
+                         printable(db.string()));
+    }
+  } catch (...) {
+    // Writing the message failed too (e.g. out of memory): the status still tells.
+  }
+  return 2;
+}
+
+// --since / --until: parse_iso refuses what is not a time in years 1..9999 as well.
+std::optional<timestamp> parse_bound(const std::string& text) { return parse_iso(text, find_zone("UTC")); }
+
+int bad_bound(std::ostream& err, std::string_view option, const std::string& text) {
+  err << fmt::format(
+      "baton log export: --{} \"{}\" is not an ISO 8601 time from 0001-01-01 to 9999-12-31 (a date or time "
+      "without an offset is UTC)\n",
+      option, printable(text));
+  return 2;
+}
+
+void print_verify_json(const store::verify_result& r, std::ostream& out) {
+  boost::json::object j;
+  j["ok"] = r.ok;
+  j["records"] = r.records;
+  if (r.first_bad) {
+    j["first_bad"] = *r.first_bad;
+  } else {
+    j["first_bad"] = nullptr;
+  }
+  // Boost.JSON escapes control characters but copies other bytes as they are; a head
+  // edited to hold bytes that are not UTF-8 must not make the output invalid JSON.
+  j["reason"] = valid_utf8(r.reason);
+  if (r.head) {
+    j["head"] = {{"seq", r.head->seq}, {"hash", valid_utf8(r.head->hash)}};
+  } else {
+    j["head"] = nullptr;
+  }
+  out << boost::json::serialize(j) << '\n';
+}
+
+void print_verify_text(const store::verify_result& r, std::ostream& out) {
+  if (r.ok) {  // ok means the head was read and matched
+    out << fmt::format("ok: {} records, head {} {}\n", r.records, r.head->seq, printable(r.head->hash));
+    return;
+  }
+  if (r.first_bad) {
+    out << fmt::format("TAMPERED at record {}: {}\n", *r.first_bad, printable(r.reason));
+  } else {
+    out << fmt::format("TAMPERED: {}\n", printable(r.reason));
+  }
+  out << fmt::format("({} records checked)\n", r.records);
+}
+
+}  // namespace
 
 int log_verify_command(const std::filesystem::path& db, std::string_view format, std::ostream& out,
                        std::ostream& err) {
-  std::unique_ptr<store::sqlite_store> st;
-  try {
-    st = store::sqlite_store::open_read_only(db);
-  } catch (const std::exception& e) {
-    err << "baton log verify: " << e.what() << '\n';
-    return 2;
-  }
-  store::verify_result r = store::verify(*st);
-  const store::log_head head = st->head();
-  if (format == "json") {
-    boost::json::object j;
-    j["ok"] = r.ok;
-    j["records"] = r.records;
-    if (r.first_bad) {
-      j["first_bad"] = *r.first_bad;
-    } else {
-      j["first_bad"] = nullptr;
+  return at_boundary("verify", db, err, [&] {
+    auto st = store::sqlite_store::open_read_only(db);
+    store::verify_result r = store::verify(*st);
+    if (st->changed_underneath()) {
+      // A writer started during the read; opened again, the file is read through the
+      // writer's -wal with SQLite's locks, as beside a running baton.
+      st = store::sqlite_store::open_read_only(db);
+      r = store::verify(*st);
+      if (st->changed_underneath()) {
+        err << fmt::format("baton log verify: {}: the database was written to while it was read, twice; run "
+                           "verify again\n",
+                           printable(db.string()));
+        return 2;
+      }
     }
-    j["reason"] = r.reason;
-    j["head"] = {{"seq", head.seq}, {"hash", head.hash}};
-    out << boost::json::serialize(j) << '\n';
-  } else if (r.ok) {
-    out << fmt::format("ok: {} records, head {} {}\n", r.records, head.seq, head.hash);
-  } else {
-    if (r.first_bad) {
-      out << fmt::format("TAMPERED at record {}: {}\n", *r.first_bad, r.reason);
-    } else {
-      out << fmt::format("TAMPERED: {}\n", r.reason);
+    if (!r.readable) {
+      // Not a verdict: what could be read held, the rest is unknown (docs/log.md).
+      err << fmt::format("baton log verify: {}: {}\n", printable(db.string()), printable(r.reason));
+      return 2;
     }
-    out << fmt::format("({} records checked)\n", r.records);
-  }
-  return r.ok ? 0 : 1;
+    if (format == "json") {
+      print_verify_json(r, out);
+    } else {
+      print_verify_text(r, out);
+    }
+    return r.ok ? 0 : 1;
+  });
 }
 
 int log_export_command(const log_export_options& o, std::ostream& out, std::ostream& err) {
-  store::log_range range;
-  if (o.since) {
-    range.since = parse_iso(*o.since, find_zone("UTC"));
-    if (!range.since) {
-      err << fmt::format("baton log export: --since \"{}\" is not an ISO 8601 time (a date or time without an offset is UTC)\n", *o.since);
+  return at_boundary("export", o.db, err, [&] {
+    store::log_range range;
+    if (o.since && !(range.since = parse_bound(*o.since))) {
+      return bad_bound(err, "since", *o.since);
+    }
+    if (o.until && !(range.until = parse_bound(*o.until))) {
+      return bad_bound(err, "until", *o.until);
+    }
+    if (o.format != "csv" && o.format != "json") {
+      err << "baton log export: --format must be csv or json\n";
       return 2;
     }
-  }
-  if (o.until) {
-    range.until = parse_iso(*o.until, find_zone("UTC"));
-    if (!range.until) {
-      err << fmt::format("baton log export: --until \"{}\" is not an ISO 8601 time (a date or time without an offset is UTC)\n", *o.until);
+    auto st = store::sqlite_store::open_read_only(o.db);
+    auto r = o.format == "csv" ? store::export_csv(*st, range, out) : store::export_json(*st, range, out);
+    if (r.complete() && st->changed_underneath()) {
+      // What was written may mix two states of the file; it cannot be taken back.
+      err << fmt::format("baton log export: {}: the database was written to while it was exported; the output "
+                         "above may be inconsistent; run the export again\n",
+                         printable(o.db.string()));
       return 2;
     }
-  }
-  if (o.format != "csv" && o.format != "json") {
-    err << "baton log export: --format must be csv or json\n";
-    return 2;
-  }
-  std::unique_ptr<store::sqlite_store> st;
-  try {
-    st = store::sqlite_store::open_read_only(o.db);
-  } catch (const std::exception& e) {
-    err << "baton log export: " << e.what() << '\n';
-    return 2;
-  }
-  if (o.format == "csv") {
-    store::export_csv(*st, range, out);
-  } else {
-    store::export_json(*st, range, out);
-  }
-  return 0;
+    if (!r.complete()) {
+      err << fmt::format("baton log export: {}: stopped {}: {}; the output above is incomplete\n",
+                         printable(o.db.string()),
+                         r.last_seq ? fmt::format("after record {} ({} written)", *r.last_seq, r.records)
+                                    : std::string("before the first record"),
+                         printable(r.error));
+      return 2;
+    }
+    return 0;
+  });
 }
 
 }  // namespace baton::app

@@ -46,19 +46,34 @@ class audit_log {
 };
 
 struct verify_result {
-  bool ok = true;
-  std::int64_t records = 0;                 // records checked
-  std::optional<std::int64_t> first_bad;    // sequence number of the first bad record
-  std::string reason;                       // what is wrong there
+  bool ok = true;                         // every record and the head held
+  bool readable = true;                   // false: the store could not read on; `reason` says
+                                          // where, and records 1 to `records` all held
+  std::int64_t records = 0;               // records checked
+  std::optional<std::int64_t> first_bad;  // sequence number of the first bad record
+  std::string reason;                     // what is wrong there
+  std::optional<log_head> head;           // the stored head, when there is one and it was read
 };
 
 /// Walks the whole log of `s` and checks sequence numbers, links and hashes, and the
-/// stored head.
+/// stored head. A store that cannot be read (store_error) gives readable == false
+/// rather than an exception, after the records it could read were checked.
 verify_result verify(store& s);
 
+struct export_result {
+  std::int64_t records = 0;              // records written
+  std::optional<std::int64_t> last_seq;  // seq of the last record written
+  std::string error;                     // why the export stopped early; empty: complete
+
+  bool complete() const noexcept { return error.empty(); }
+};
+
 /// Writes the records in `range` as CSV (header: seq,time,actor,kind,incident,details,
-/// prev_hash,hash) or as a JSON array of objects.
-void export_csv(store& s, const log_range& range, std::ostream& out);
-void export_json(store& s, const log_range& range, std::ostream& out);
+/// prev_hash,hash) or as a JSON array of objects. They do not verify anything. When the
+/// store cannot be read on (store_error) or `out` fails, they stop there and say why in
+/// the result; what was written stays written, and the JSON array is left unclosed so
+/// that no JSON reader takes a partial export for a whole one.
+export_result export_csv(store& s, const log_range& range, std::ostream& out);
+export_result export_json(store& s, const log_range& range, std::ostream& out);
 
 }  // namespace baton::store

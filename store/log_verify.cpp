@@ -59,11 +59,24 @@ class chain_checker {
     expected_seq_ = r.seq + 1;
   }
 
-  /// The head row could not be read: nothing vouches for the end of the log.
-  [[noreturn]] void fail_head(const std::exception& e) {
-    fail(std::nullopt, fmt::format("cannot read the log head ({}); the newest records cannot be "
-                                   "checked",
-                                   e.what()));
+  /// No head row: nothing vouches for the end of the log.
+  [[noreturn]] void fail_no_head() {
+    fail(std::nullopt, "the log_head row is missing (deleted?); the newest records cannot be checked");
+  }
+
+  /// The store could not read on. Not a verdict on the records: every one read so far
+  /// held, and the rest are unknown.
+  void fail_read(const store_error& e) {
+    unreadable(last_seq_ == 0 ? fmt::format("cannot read the log: {}; no record could be checked", e.cause())
+                              : fmt::format("cannot read the log after record {}: {}; records 1 to {} verify, "
+                                            "the rest cannot be checked",
+                                            last_seq_, e.cause(), last_seq_));
+  }
+
+  void fail_read_head(const store_error& e) {
+    unreadable(fmt::format("cannot read the log head: {}; {} records verify, but the head that would show "
+                           "whether newer ones were deleted cannot be checked",
+                           e.cause(), last_seq_));
   }
 
   void check_head(const log_head& head) {
@@ -103,6 +116,13 @@ class chain_checker {
     return fmt::format("record {} follows {}: {} (deleted?)", seq, last_seq_, missing);
   }
 
+  void unreadable(std::string reason) {
+    result_.ok = false;
+    result_.readable = false;
+    result_.first_bad.reset();
+    result_.reason = std::move(reason);
+  }
+
   [[noreturn]] void fail(std::optional<std::int64_t> seq, std::string reason) {
     result_.ok = false;
     result_.first_bad = seq;
@@ -126,15 +146,30 @@ verify_result verify(store& s) {
   chain_checker checker(result);
   try {
     s.read_log({}, [&](const log_record& r) { checker.check(r); });
-    log_head head;
-    try {
-      head = s.head();
-    } catch (const std::runtime_error& e) {
-      checker.fail_head(e);
-    }
-    checker.check_head(head);
   } catch (const stop_walk&) {
-    // result already describes the first bad record
+    // result describes the first bad record; the head is still shown beside it
+  } catch (const store_error& e) {
+    checker.fail_read(e);
+    return result;
+  }
+  try {
+    result.head = s.find_head();
+  } catch (const store_error& e) {
+    if (result.ok) {
+      checker.fail_read_head(e);
+    }
+    return result;
+  }
+  if (!result.ok) {
+    return result;
+  }
+  try {
+    if (!result.head) {
+      checker.fail_no_head();
+    }
+    checker.check_head(*result.head);
+  } catch (const stop_walk&) {
+    // result already describes the problem
   }
   return result;
 }

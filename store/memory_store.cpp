@@ -202,6 +202,8 @@ void memory_store::append_log(const log_record& record) {
 
 log_head memory_store::head() { return impl_->head; }
 
+std::optional<log_head> memory_store::find_head() { return impl_->head; }
+
 void memory_store::read_log(const log_range& range, const std::function<void(const log_record&)>& visit) {
   for (const auto& r : impl_->log) {
     if ((range.since && r.at < *range.since) || (range.until && r.at > *range.until)) {

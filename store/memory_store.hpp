@@ -22,6 +22,7 @@ class memory_store final : public store {
   void rollback() noexcept override;
   void append_log(const log_record& record) override;
   log_head head() override;
+  std::optional<log_head> find_head() override;
   void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) override;
   void upsert_incident(const incident_row& row) override;
   void upsert_escalation(const escalation_row& row) override;

@@ -3,6 +3,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
+#include <sqlite3.h>
+
+#include <initializer_list>
 #include <stdexcept>
 
 namespace baton::store::detail {
@@ -116,16 +119,106 @@ std::span<const migration> migrations() { return all_migrations; }
 
 int latest_schema_version() { return all_migrations[std::size(all_migrations) - 1].version; }
 
-int applied_schema_version(SQLite::Database& db) {
-  if (!db.tableExists("schema_migrations")) {
+namespace {
+
+// The columns the log reader and the version check use, by table. Extra columns are
+// allowed (a later migration may add some); missing ones make every read fail.
+struct required_table {
+  const char* name;
+  std::initializer_list<const char*> columns;
+};
+
+const required_table log_tables[] = {
+    {"schema_migrations", {"version"}},
+    {"log", {"seq", "at_ms", "actor", "kind", "incident_id", "details", "prev_hash", "hash"}},
+    {"log_head", {"id", "seq", "hash"}},
+};
+
+// SQLite compares table and column names without regard to ASCII case, so a table
+// created as LOG is the one `FROM log` reads; the checks do the same.
+std::optional<std::string> table_sql(SQLite::Database& db, const char* table) {
+  SQLite::Statement s(db, "SELECT coalesce(sql, '') FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
+  s.bind(1, table);
+  if (!s.executeStep()) {
+    return std::nullopt;
+  }
+  return s.getColumn(0).getString();
+}
+
+// `hidden` of PRAGMA table_xinfo: 0 a plain column, 1 hidden (of a virtual table),
+// 2 generated and computed when read, 3 generated and stored; nullopt: no such column.
+std::optional<int> column_kind(SQLite::Database& db, const char* table, const char* column) {
+  SQLite::Statement s(db, "SELECT hidden FROM pragma_table_xinfo(?1) WHERE name = ?2 COLLATE NOCASE");
+  s.bind(1, table);
+  s.bind(2, column);
+  if (!s.executeStep()) {
+    return std::nullopt;
+  }
+  return s.getColumn(0).getInt();
+}
+
+std::optional<std::string> table_problem(SQLite::Database& db, const required_table& t) {
+  auto sql = table_sql(db, t.name);
+  if (!sql) {
+    return fmt::format("it has no table {}", t.name);
+  }
+  // A virtual table's rows come from a module's code rather than from the file.
+  if (sql->size() >= 20 && sqlite3_strnicmp(sql->c_str(), "CREATE VIRTUAL TABLE", 20) == 0) {
+    return fmt::format("table {} is a virtual table", t.name);
+  }
+  for (const char* column : t.columns) {
+    auto kind = column_kind(db, t.name, column);
+    if (!kind) {
+      return fmt::format("table {} has no column {}", t.name, column);
+    }
+    // Computed on every read, by an expression anyone who can write the file chose.
+    if (*kind == 1 || *kind == 2) {
+      return fmt::format("column {}.{} is computed when read, not stored", t.name, column);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> log_schema_problem(SQLite::Database& db) {
+  bool any = false;
+  for (const auto& t : log_tables) {
+    any = any || table_sql(db, t.name).has_value();
+  }
+  if (!any) {
+    return std::string("is not a baton database: it has none of baton's tables (schema_migrations, log, "
+                       "log_head); a SQLite database from another program?");
+  }
+  if (auto problem = table_problem(db, log_tables[0])) {
+    return "is not a baton database: " + *problem;
+  }
+  std::int64_t version = applied_schema_version(db);
+  if (version <= 0) {
+    return std::string("is not a baton database: schema_migrations holds no schema version");
+  }
+  if (version > latest_schema_version()) {
+    return fmt::format("has schema version {}, newer than this baton knows ({}); use a newer baton", version,
+                       latest_schema_version());
+  }
+  for (const auto& t : std::span(log_tables).subspan(1)) {
+    if (auto problem = table_problem(db, t)) {
+      return "is not a baton log: " + *problem;
+    }
+  }
+  return std::nullopt;
+}
+
+std::int64_t applied_schema_version(SQLite::Database& db) {
+  if (!table_sql(db, "schema_migrations")) {
     return 0;
   }
-  return db.execAndGet("SELECT coalesce(max(version), 0) FROM schema_migrations").getInt();
+  return db.execAndGet("SELECT coalesce(max(version), 0) FROM schema_migrations").getInt64();
 }
 
 namespace {
 
-void refuse_newer(int applied) {
+void refuse_newer(std::int64_t applied) {
   if (applied > latest_schema_version()) {
     throw std::runtime_error(fmt::format(
         "the database has schema version {}, newer than this baton knows ({}); use a newer baton",
@@ -136,7 +229,7 @@ void refuse_newer(int applied) {
 }  // namespace
 
 void migrate(SQLite::Database& db) {
-  int applied = applied_schema_version(db);
+  std::int64_t applied = applied_schema_version(db);
   refuse_newer(applied);
   if (applied == latest_schema_version()) {
     return;  // the common case: no write lock taken at all

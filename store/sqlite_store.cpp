@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <array>
+#include <fstream>
 #include <limits>
 #include <stdexcept>
 
@@ -15,6 +16,10 @@ namespace {
 
 // How long a writer waits for another connection's lock before SQLITE_BUSY.
 constexpr int busy_timeout_ms = 5000;
+// How long `log verify` and `log export` wait. In WAL mode a reader waits only while
+// another connection recovers the WAL or holds the file in exclusive locking mode, so
+// a short wait suffices, and an auditor's command answers instead of hanging.
+constexpr int read_only_busy_timeout_ms = 2000;
 
 // Every statement the store runs, prepared once on first use and kept: at tens of
 // thousands of writes per second, preparing is as costly as executing.
@@ -27,6 +32,7 @@ enum class query : std::size_t {
   insert_log,
   select_head,
   read_log,
+  read_log_range,
   upsert_incident,
   upsert_escalation,
   put_timer,
@@ -69,6 +75,9 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "INSERT INTO log (seq, at_ms, actor, kind, incident_id, details, prev_hash, hash) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "SELECT seq, hash FROM log_head WHERE id = 1",
+    // Without a range no WHERE clause: a row whose at_ms was edited to text or a real
+    // compares outside every integer range and would otherwise be skipped unseen.
+    "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log ORDER BY seq",
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log "
     "WHERE at_ms >= ?1 AND at_ms <= ?2 ORDER BY seq",
     "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -218,16 +227,102 @@ notification_row read_notification(SQLite::Statement& s) {
   return r;
 }
 
+// What went wrong in words for someone who does not know SQLite, with SQLite's own
+// message in parentheses.
+std::string describe(const SQLite::Exception& e, int busy_timeout) {
+  switch (e.getErrorCode() & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return fmt::format("another connection holds a lock on the file; gave up after {} ms ({})", busy_timeout,
+                         e.what());
+    case SQLITE_CORRUPT:
+      return fmt::format("the file is damaged ({})", e.what());
+    case SQLITE_IOERR:
+      return fmt::format("the file cannot be read or written ({})", e.what());
+    default:
+      return e.what();
+  }
+}
+
+// The size and modification time of a file, to tell whether it was written between two
+// moments.
+struct file_stamp {
+  std::uintmax_t size = 0;
+  std::filesystem::file_time_type modified{};
+  bool operator==(const file_stamp&) const = default;
+};
+
+std::optional<file_stamp> stamp_of(const std::filesystem::path& p) {
+  std::error_code ec;
+  file_stamp s;
+  s.size = std::filesystem::file_size(p, ec);
+  if (ec) {
+    return std::nullopt;
+  }
+  s.modified = std::filesystem::last_write_time(p, ec);
+  if (ec) {
+    return std::nullopt;
+  }
+  return s;
+}
+
+std::filesystem::path with_suffix(const std::filesystem::path& p, const char* suffix) {
+  std::filesystem::path out = p;
+  out += suffix;
+  return out;
+}
+
+// True when the file's header says WAL mode (the read and write versions at offsets 18
+// and 19 are 2). Anything unreadable or too short is left for SQLite to judge.
+bool header_says_wal(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::array<char, 20> header{};
+  if (!in.read(header.data(), header.size())) {
+    return false;
+  }
+  return std::string_view(header.data(), 16) == std::string_view("SQLite format 3\0", 16) && header[18] == 2 &&
+         header[19] == 2;
+}
+
+// An SQLite URI for `p` with `query`: every byte but unreserved ones and '/' escaped,
+// so no '?', '#' or '%' in a file name is taken for URI syntax.
+std::string file_uri(const std::filesystem::path& p, std::string_view query) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out = "file:";
+  for (char c : p.string()) {
+    auto b = static_cast<unsigned char>(c);
+    if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || c == '/' || c == '-' ||
+        c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[b >> 4];
+      out += hex[b & 0xF];
+    }
+  }
+  out += '?';
+  out += query;
+  return out;
+}
+
 }  // namespace
 
 struct sqlite_store::impl {
   std::string path;
+  int busy_timeout;
   SQLite::Database db;
+  // For a WAL file read without SQLite's locking (open_read_only): the file as it was
+  // before the first read.
+  std::optional<file_stamp> unlocked_read_of;
   bool in_transaction = false;
   std::optional<log_head> pending_head;  // the head after this transaction's appends
   std::array<std::unique_ptr<SQLite::Statement>, static_cast<std::size_t>(query::count)> statements;
 
-  impl(const std::filesystem::path& p, int flags) : path(p.string()), db(p, flags, busy_timeout_ms) {}
+  impl(const std::filesystem::path& p, int flags, int timeout_ms)
+      : path(p.string()), busy_timeout(timeout_ms), db(p, flags, timeout_ms) {}
+  /// Opens `filename` (a URI when flags has OPEN_URI) and names it `p` in messages.
+  impl(const std::filesystem::path& p, const std::string& filename, int flags, int timeout_ms)
+      : path(p.string()), busy_timeout(timeout_ms), db(filename, flags, timeout_ms) {}
 
   statement_use use(query q) {
     auto& slot = statements[static_cast<std::size_t>(q)];
@@ -237,15 +332,21 @@ struct sqlite_store::impl {
     return statement_use(*slot);
   }
 
-  /// Runs `f`, turning SQLite's exceptions into std::runtime_error naming the file and
-  /// the operation.
+  /// Runs `f`, turning SQLite's exceptions into store_error naming the file and the
+  /// operation.
   template <typename F>
   auto guarded(const char* operation, F&& f) -> decltype(f()) {
     try {
       return f();
     } catch (const SQLite::Exception& e) {
-      throw std::runtime_error(fmt::format("{}: {}: {}", path, operation, e.what()));
+      std::string cause = describe(e, busy_timeout);
+      throw store_error(fmt::format("{}: {}: {}", path, operation, cause), cause);
     }
+  }
+
+  [[noreturn]] void throw_head_missing() const {
+    static constexpr std::string_view cause = "the log_head row is missing (database damaged or tampered with)";
+    throw store_error(fmt::format("{}: {}", path, cause), std::string(cause));
   }
 
   void execute(query q) {
@@ -253,13 +354,20 @@ struct sqlite_store::impl {
     s->exec();
   }
 
-  log_head head() {
+  std::optional<log_head> find_head() {
     auto s = use(query::select_head);
     if (!s->executeStep()) {
-      throw std::runtime_error(
-          fmt::format("{}: the log_head row is missing (database damaged or tampered with)", path));
+      return std::nullopt;
     }
     return log_head{s->getColumn(0).getInt64(), text(s->getColumn(1))};
+  }
+
+  log_head head() {
+    auto h = find_head();
+    if (!h) {
+      throw_head_missing();
+    }
+    return *std::move(h);
   }
 
   /// Outside a transaction: the head row moves with the record, guarded by its old value.
@@ -300,8 +408,7 @@ struct sqlite_store::impl {
     s->bind(1, pending_head->seq);
     bind_text(*s, 2, pending_head->hash);
     if (s->exec() != 1) {
-      throw std::runtime_error(
-          fmt::format("{}: the log_head row is missing (database damaged or tampered with)", path));
+      throw_head_missing();
     }
   }
 
@@ -333,7 +440,7 @@ struct sqlite_store::impl {
 
 sqlite_store::sqlite_store(const std::filesystem::path& path) {
   try {
-    impl_ = std::make_unique<impl>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    impl_ = std::make_unique<impl>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, busy_timeout_ms);
     // WAL lets readers (log verify, reports) run beside the writer. synchronous=FULL
     // syncs the WAL at every commit: a commit that returned is on disk even after a
     // power cut, which is what acknowledging an event promises. Grouped commits keep
@@ -346,8 +453,11 @@ sqlite_store::sqlite_store(const std::filesystem::path& path) {
     // 32 MiB page cache: keeps the incident and timer indexes hot at large scale.
     impl_->db.exec("PRAGMA cache_size = -32768");
     detail::migrate(impl_->db);
-  } catch (const std::runtime_error& e) {  // SQLite::Exception is one too
-    throw std::runtime_error(fmt::format("cannot open database {}: {}", path.string(), e.what()));
+  } catch (const SQLite::Exception& e) {
+    std::string cause = describe(e, busy_timeout_ms);
+    throw store_error(fmt::format("cannot open database {}: {}", path.string(), cause), cause);
+  } catch (const std::runtime_error& e) {
+    throw store_error(fmt::format("cannot open database {}: {}", path.string(), e.what()), e.what());
   }
 }
 
@@ -360,38 +470,78 @@ sqlite_store::~sqlite_store() {
 }
 
 std::unique_ptr<sqlite_store> sqlite_store::open_read_only(const std::filesystem::path& path) {
+  const std::string name = path.string();
+  auto refuse = [&](std::string cause) -> store_error {
+    return store_error(fmt::format("no baton database at {}: {}", name, cause), cause);
+  };
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
-  if (!std::filesystem::exists(status)) {
-    throw std::runtime_error(fmt::format("no baton database at {}: the file does not exist", path.string()));
+  if (status.type() == std::filesystem::file_type::not_found) {
+    throw refuse("the file does not exist");
+  }
+  if (ec) {
+    throw refuse(ec.message());
+  }
+  if (std::filesystem::is_directory(status)) {
+    throw refuse("it is a directory, not a file");
   }
   if (!std::filesystem::is_regular_file(status)) {
-    throw std::runtime_error(fmt::format("no baton database at {}: not a regular file", path.string()));
+    throw refuse("not a regular file");
+  }
+  // SQLite would take an empty file for an empty database; saying so is clearer.
+  if (std::filesystem::file_size(path, ec) == 0 && !ec) {
+    throw refuse("the file is empty");
   }
   std::unique_ptr<impl> p;
-  int version = 0;
-  bool has_log = false;
+  std::optional<std::string> problem;
   try {
-    // OPEN_READONLY never creates anything, and SQLite refuses writes on it.
-    p = std::make_unique<impl>(path, SQLite::OPEN_READONLY);
-    version = detail::applied_schema_version(p->db);
-    has_log = p->db.tableExists("log") && p->db.tableExists("log_head");
+    // OPEN_READONLY never creates the database and SQLite refuses writes through it.
+    // But reading a WAL-mode file goes through its -wal and -shm companions, which
+    // SQLite creates when they are missing, leaving files behind (or failing in a
+    // directory the reader may not write). They are missing only when no connection
+    // has the file open: the last one to close deletes the -wal after moving its
+    // contents into the file. Then the file alone is the whole database, and it is read
+    // as immutable: no companions, no locks. A writer that starts meanwhile writes to a
+    // new -wal and changes the file only when it checkpoints, which changes its size or
+    // modification time; changed_underneath() tells the caller to read again.
+    if (header_says_wal(path) && !std::filesystem::exists(with_suffix(path, "-wal"), ec)) {
+      auto before = stamp_of(path);
+      p = std::make_unique<impl>(path, file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
+                                 read_only_busy_timeout_ms);
+      p->unlocked_read_of = before ? before : file_stamp{};
+    } else {
+      p = std::make_unique<impl>(path, SQLite::OPEN_READONLY, read_only_busy_timeout_ms);
+    }
+    problem = detail::log_schema_problem(p->db);
+    if (!problem) {
+      // Compiled now, against the schema just checked, so that a read can fail only
+      // on the file's contents.
+      p->use(query::select_head);
+      p->use(query::read_log);
+      p->use(query::read_log_range);
+    }
   } catch (const SQLite::Exception& e) {
-    throw std::runtime_error(fmt::format("{} is not a readable baton database: {}", path.string(), e.what()));
+    std::string cause = describe(e, read_only_busy_timeout_ms);
+    throw store_error(fmt::format("{} cannot be read as a baton database: {}", name, cause), cause);
   }
-  if (version == 0 || !has_log) {
-    throw std::runtime_error(fmt::format("{} is not a baton database (it has no baton schema)", path.string()));
-  }
-  if (version > detail::latest_schema_version()) {
-    throw std::runtime_error(fmt::format(
-        "{} has schema version {}, newer than this baton knows ({}); use a newer baton", path.string(),
-        version, detail::latest_schema_version()));
+  if (problem) {
+    throw store_error(fmt::format("{} {}", name, *problem), *problem);
   }
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(p)));
 }
 
+bool sqlite_store::changed_underneath() const {
+  if (!impl_->unlocked_read_of) {
+    return false;
+  }
+  auto now = stamp_of(impl_->path);
+  return !now || *now != *impl_->unlocked_read_of;
+}
+
 int sqlite_store::schema_version() {
-  return impl_->guarded("schema_version", [&] { return detail::applied_schema_version(impl_->db); });
+  // Never above latest_schema_version(): a newer file is refused when opened.
+  return static_cast<int>(
+      impl_->guarded("schema_version", [&] { return detail::applied_schema_version(impl_->db); }));
 }
 
 int sqlite_store::latest_schema_version() { return detail::latest_schema_version(); }
@@ -473,11 +623,21 @@ log_head sqlite_store::head() {
   return impl_->guarded("head", [&] { return impl_->head(); });
 }
 
+std::optional<log_head> sqlite_store::find_head() {
+  if (impl_->pending_head) {
+    return *impl_->pending_head;
+  }
+  return impl_->guarded("head", [&] { return impl_->find_head(); });
+}
+
 void sqlite_store::read_log(const log_range& range, const std::function<void(const log_record&)>& visit) {
   impl_->guarded("read_log", [&] {
-    auto s = impl_->use(query::read_log);
-    s->bind(1, range.since ? to_epoch_ms(*range.since) : std::numeric_limits<std::int64_t>::min());
-    s->bind(2, range.until ? to_epoch_ms(*range.until) : std::numeric_limits<std::int64_t>::max());
+    const bool bounded = range.since || range.until;
+    auto s = impl_->use(bounded ? query::read_log_range : query::read_log);
+    if (bounded) {
+      s->bind(1, range.since ? to_epoch_ms(*range.since) : std::numeric_limits<std::int64_t>::min());
+      s->bind(2, range.until ? to_epoch_ms(*range.until) : std::numeric_limits<std::int64_t>::max());
+    }
     log_record r;  // reused: its strings keep their capacity from row to row
     while (s->executeStep()) {
       r.seq = s->getColumn(0).getInt64();

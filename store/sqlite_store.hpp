@@ -17,9 +17,17 @@ class sqlite_store final : public store {
   explicit sqlite_store(const std::filesystem::path& path);
   ~sqlite_store() override;
 
-  /// Opens an existing database read-only for `log verify` / `log export`; throws
-  /// when the file does not exist or is not a baton database.
+  /// Opens an existing database read-only for `log verify` / `log export`, creating
+  /// nothing beside it. Throws store_error, with the path and the reason, when the file
+  /// does not exist, cannot be read or is not a baton log (the tables and columns the
+  /// log is read from are checked here, so later reads fail only on damaged contents).
   static std::unique_ptr<sqlite_store> open_read_only(const std::filesystem::path& path);
+
+  /// For a store from open_read_only: true when the file was written since it was
+  /// opened in a way that may have made the reads inconsistent (a writer started and
+  /// checkpointed beside a reader that could not take SQLite's locks without creating
+  /// files; see open_read_only). Read again from a new open_read_only then.
+  bool changed_underneath() const;
 
   /// The schema version after migrations.
   int schema_version();
@@ -35,6 +43,7 @@ class sqlite_store final : public store {
   void rollback() noexcept override;
   void append_log(const log_record& record) override;
   log_head head() override;
+  std::optional<log_head> find_head() override;
   void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) override;
   void upsert_incident(const incident_row& row) override;
   void upsert_escalation(const escalation_row& row) override;

@@ -6,12 +6,28 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "store/records.hpp"
 
 namespace baton::store {
+
+/// A store could not do what was asked: the file cannot be read or written (an I/O
+/// error, a damaged page, a lock held too long by another process). what() names the
+/// file and the operation; cause() is the reason alone ("database disk image is
+/// malformed"), for messages that name the file themselves.
+class store_error : public std::runtime_error {
+ public:
+  store_error(const std::string& what, std::string cause)
+      : std::runtime_error(what), cause_(std::move(cause)) {}
+  const std::string& cause() const noexcept { return cause_; }
+
+ private:
+  std::string cause_;
+};
 
 struct log_head {
   std::int64_t seq = 0;
@@ -37,8 +53,14 @@ class store {
   // record.prev_hash == head().hash; the store also keeps the head in a separate row so
   // that deleting the newest records is detected too.
   virtual void append_log(const log_record& record) = 0;
+  /// The stored head. Throws store_error when there is none (see find_head).
   virtual log_head head() = 0;
-  /// Records in sequence order (by seq), filtered by time.
+  /// The stored head, or nullopt when a damaged or tampered file has no head row;
+  /// verify reports that instead of failing. Throws store_error when it cannot be read.
+  virtual std::optional<log_head> find_head() = 0;
+  /// Records in sequence order (by seq), filtered by time. An empty range reads every
+  /// stored record, whatever its time. Throws store_error when the records cannot be
+  /// read, possibly after some were visited; exceptions from `visit` pass through.
   virtual void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) = 0;
 
   // Engine state. upsert_* insert or replace by id.

@@ -2,6 +2,10 @@
 // settings and read-only opening (store/sqlite_store.cpp, store/sqlite_schema.cpp).
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 #include "tests/store/store_fixtures.hpp"
@@ -117,17 +121,141 @@ TEST_CASE("open_read_only refuses what is not a baton database, creating nothing
   CHECK_THAT(message, Catch::Contains("does not exist"));
   CHECK_FALSE(std::filesystem::exists(missing));
 
-  CHECK_THAT(open_error(dir.path()), Catch::Contains("not a regular file"));
-
   auto other = dir.path() / "other.db";
   query(other, "CREATE TABLE t (x INTEGER)");
-  CHECK_THAT(open_error(other), Catch::Contains("is not a baton database (it has no baton schema)"));
+  CHECK_THAT(open_error(other), Catch::Contains("other.db is not a baton database: it has none of baton's tables"));
 
   auto garbage = dir.write("garbage.db", std::string(4096, 'x'));
-  CHECK_THAT(open_error(garbage), Catch::Contains("is not a readable baton database"));
+  CHECK_THAT(open_error(garbage), Catch::Contains("garbage.db cannot be read as a baton database: file is not a database"));
 
   auto empty = dir.write("empty.db", "");
-  CHECK_THAT(open_error(empty), Catch::Contains("is not a baton database"));
+  CHECK_THAT(open_error(empty), Catch::Contains("no baton database at"));
+  CHECK_THAT(open_error(empty), Catch::Contains("the file is empty"));
+  CHECK(std::filesystem::file_size(empty) == 0);
+
+  CHECK_THAT(open_error(dir.path()), Catch::Contains("it is a directory"));
+
+  // Nothing was created beside any of them: no journal, no -wal, no -shm.
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"empty.db", "garbage.db", "other.db"});
+}
+
+TEST_CASE("open_read_only names the table or column a foreign schema lacks", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 3);
+  f.s.reset();
+  SECTION("tables with other columns") {
+    query(f.db, "DROP TABLE log; DROP TABLE log_head; CREATE TABLE log (a, b); CREATE TABLE log_head (x);");
+    CHECK_THAT(open_error(f.db), Catch::EndsWith("baton.db is not a baton log: table log has no column seq"));
+  }
+  SECTION("one column missing, names compared as SQLite does, ignoring case") {
+    query(f.db, "ALTER TABLE log RENAME COLUMN at_ms TO AT_MS; ALTER TABLE log_head DROP COLUMN hash;");
+    CHECK_THAT(open_error(f.db), Catch::EndsWith("is not a baton log: table log_head has no column hash"));
+  }
+  SECTION("no log_head table") {
+    query(f.db, "DROP TABLE log_head;");
+    CHECK_THAT(open_error(f.db), Catch::EndsWith("is not a baton log: it has no table log_head"));
+  }
+  SECTION("a column computed when read") {
+    query(f.db, "ALTER TABLE log RENAME TO old_log; CREATE TABLE log (seq INTEGER PRIMARY KEY, at_ms, actor, kind, "
+                "incident_id, details AS (printf('%.*c', 1000, 'x')), prev_hash, hash);");
+    CHECK_THAT(open_error(f.db), Catch::EndsWith("is not a baton log: column log.details is computed when read, "
+                                                 "not stored"));
+  }
+  SECTION("a virtual table") {
+    query(f.db, "DROP TABLE log; CREATE VIRTUAL TABLE log USING fts5(seq, at_ms, actor, kind, incident_id, "
+                "details, prev_hash, hash);");
+    CHECK_THAT(open_error(f.db), Catch::EndsWith("is not a baton log: table log is a virtual table"));
+  }
+  SECTION("no schema version") {
+    query(f.db, "DELETE FROM schema_migrations;");
+    CHECK_THAT(open_error(f.db), Catch::EndsWith("is not a baton database: schema_migrations holds no schema "
+                                                 "version"));
+  }
+  SECTION("a schema version from a newer baton, however large") {
+    query(f.db, "INSERT INTO schema_migrations VALUES (9223372036854775807, 'future');");
+    CHECK_THAT(open_error(f.db), Catch::Contains("has schema version 9223372036854775807, newer than this baton "
+                                                 "knows (2)"));
+  }
+}
+
+TEST_CASE("open_read_only reads a closed WAL database without creating files or writing it", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 40);
+  f.s.reset();  // the last connection closes: the -wal is folded into the file and deleted
+  auto listing = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(f.dir.path())) {
+      names.push_back(e.path().filename().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  const auto before = listing();
+  REQUIRE(before == std::vector<std::string>{"baton.db"});
+  const std::string bytes = test::read_file(f.db);
+  {
+    auto ro = sqlite_store::open_read_only(f.db);
+    CHECK(verify(*ro).ok);
+    std::ostringstream out;
+    CHECK(export_csv(*ro, {}, out).records == 40);
+    CHECK(listing() == before);
+    CHECK_FALSE(ro->changed_underneath());
+  }
+  CHECK(listing() == before);
+  CHECK(test::read_file(f.db) == bytes);
+
+  // In rollback-journal mode SQLite's read-only connection creates nothing either.
+  query(f.db, "PRAGMA journal_mode = DELETE;");
+  const std::string rollback_bytes = test::read_file(f.db);
+  {
+    auto ro = sqlite_store::open_read_only(f.db);
+    CHECK(verify(*ro).ok);
+  }
+  CHECK(listing() == before);
+  CHECK(test::read_file(f.db) == rollback_bytes);
+}
+
+TEST_CASE("a read-only store notices a writer that changed the file while it read without locks", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 5);
+  f.s.reset();
+  auto ro = sqlite_store::open_read_only(f.db);
+  CHECK(verify(*ro).ok);
+  CHECK_FALSE(ro->changed_underneath());
+  {
+    sqlite_store writer(f.db);
+    append_records(writer, 5);
+  }  // closing checkpoints the new records into the file
+  CHECK(ro->changed_underneath());
+  // Opened again, now as the file is, it reads the new records.
+  ro = sqlite_store::open_read_only(f.db);
+  CHECK(verify(*ro).records == 10);
+
+  // Beside a writer that has the file open, reads take SQLite's locks as usual.
+  f.reopen();
+  ro = sqlite_store::open_read_only(f.db);
+  append_records(f.get(), 2);
+  CHECK(verify(*ro).records == 12);
+  CHECK_FALSE(ro->changed_underneath());
+}
+
+TEST_CASE("open_read_only gives up on a database locked by another connection after a bounded wait", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 3);
+  f.s.reset();
+  query(f.db, "PRAGMA journal_mode = DELETE;");  // where a writer's lock keeps readers out
+  SQLite::Database holder(f.db.string(), SQLite::OPEN_READWRITE);
+  holder.exec("BEGIN EXCLUSIVE");
+  std::string message = open_error(f.db);
+  holder.exec("ROLLBACK");
+  CHECK_THAT(message, Catch::Contains("baton.db cannot be read as a baton database: another connection holds a "
+                                      "lock on the file; gave up after 2000 ms (database is locked)"));
+  CHECK(verify(*sqlite_store::open_read_only(f.db)).ok);
 }
 
 TEST_CASE("a read-only SQLite store reads but never writes", "[store]") {

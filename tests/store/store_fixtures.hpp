@@ -6,9 +6,13 @@
 
 #include <boost/json.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <tuple>
+#include <vector>
 
 #include "store/audit_log.hpp"
 #include "store/memory_store.hpp"
@@ -111,6 +115,55 @@ inline void append_records(store& s, std::int64_t n) {
                kinds[i % 5], i % 7, sample_details(i));
   }
   tx.commit();
+}
+
+/// Runs `sql` with the sqlite3 command-line tool on `db` (with no store open on it) and
+/// returns what it printed. The script goes through a file beside `db`, so any quoting
+/// survives.
+inline std::string sqlite3_cli(const std::filesystem::path& db, const std::string& sql) {
+  auto script = db.parent_path() / "cli.sql";
+  {
+    std::ofstream out(script, std::ios::binary);
+    out << sql;
+  }
+  auto result = test::run("sqlite3 '" + db.string() + "' < '" + script.string() + "'");
+  INFO(sql << "\n" << result.out);
+  REQUIRE(result.exit_code == 0);
+  std::filesystem::remove(script);
+  return result.out;
+}
+
+/// The page size of `db`, in bytes.
+inline std::int64_t page_size_of(const std::filesystem::path& db) {
+  return std::stoll(sqlite3_cli(db, "PRAGMA page_size;"));
+}
+
+/// The page numbers (1-based) of the leaves of `table`'s b-tree, in file order, from
+/// SQLite's dbstat table.
+inline std::vector<std::int64_t> leaf_pages_of(const std::filesystem::path& db, const std::string& table) {
+  std::istringstream in(sqlite3_cli(db, "SELECT pageno FROM dbstat WHERE name = " + sql_quote(table) +
+                                            " AND pagetype = 'leaf' ORDER BY pageno;"));
+  std::vector<std::int64_t> pages;
+  for (std::int64_t p = 0; in >> p;) {
+    pages.push_back(p);
+  }
+  return pages;
+}
+
+/// The root page of `table`'s b-tree.
+inline std::int64_t root_page_of(const std::filesystem::path& db, const std::string& table) {
+  return std::stoll(sqlite3_cli(db, "SELECT rootpage FROM sqlite_master WHERE name = " + sql_quote(table) + ";"));
+}
+
+/// Overwrites page `page` (1-based) of the file with zeros, as a failing disk or a `dd`
+/// would: SQLite is not involved, so nothing checks or repairs it.
+inline void zero_page(const std::filesystem::path& db, std::int64_t page, std::int64_t page_size) {
+  std::fstream f(db, std::ios::in | std::ios::out | std::ios::binary);
+  REQUIRE(f);
+  f.seekp(static_cast<std::streamoff>((page - 1) * page_size));
+  const std::string zeros(static_cast<std::size_t>(page_size), '\0');
+  f.write(zeros.data(), static_cast<std::streamsize>(zeros.size()));
+  REQUIRE(f);
 }
 
 /// A real SQLite file in a temporary directory; tampering goes through the sqlite3
