@@ -6,6 +6,7 @@
 
 #include "app/args.hpp"
 #include "app/commands.hpp"
+#include "base/text.hpp"
 #include "app/validate_command.hpp"
 #include "engine/clock.hpp"
 
@@ -15,20 +16,25 @@ namespace {
 constexpr std::string_view usage = R"(baton - escalation and incident routing for AI accountability
 
 usage:
-  baton validate --config FILE [--format text|json] [--at ISO8601]
+  baton validate --config FILE [--format text|json] [--at ISO8601] [--include-root DIR]
   baton who ROLE --config FILE [--system ID] [--at ISO8601] [--format text|json] [--working-hours]
+                 [--include-root DIR]
   baton log verify --db PATH [--format text|json]
   baton log export --db PATH --format csv|json [--since ISO8601] [--until ISO8601]
   baton demo --config FILE [--db PATH] [--start ISO8601] [--notifications FILE.jsonl]
+             [--include-root DIR]
   baton simulate SCENARIO [--report FILE.md|FILE.html|FILE.json] [--runs N] [--seed S]
                  [--threads N] [--db PATH]
   baton help | version
+
+--include-root DIR: files the configuration includes must lie below DIR (default: the
+folder of the --config file), symbolic links followed.
 
 exit status: 0 success, 1 invalid / tampered / nobody reachable, 2 usage or I/O error
 )";
 
 int usage_error(const std::string& message) {
-  std::cerr << "baton: " << message << "\n\n" << usage;
+  std::cerr << "baton: " << printable(message) << "\n\n" << usage;
   return 2;
 }
 
@@ -46,7 +52,7 @@ expected<timestamp> instant_or_now(const args& a) {
 }
 
 int run_validate(int argc, char** argv) {
-  auto a = parse_args(argc, argv, 2, {"config", "format", "at"}, {});
+  auto a = parse_args(argc, argv, 2, {"config", "format", "at", "include-root"}, {});
   if (!a) {
     return usage_error(a.error());
   }
@@ -62,11 +68,12 @@ int run_validate(int argc, char** argv) {
   if (!now) {
     return usage_error(now.error());
   }
-  return validate_command(*config, format, *now, std::cout, std::cerr);
+  return validate_command(*config, format, *now, std::cout, std::cerr,
+                          config::load_options{a->get("include-root").value_or("")});
 }
 
 int run_who(int argc, char** argv) {
-  auto a = parse_args(argc, argv, 2, {"config", "system", "at", "format"}, {"working-hours"});
+  auto a = parse_args(argc, argv, 2, {"config", "system", "at", "format", "include-root"}, {"working-hours"});
   if (!a) {
     return usage_error(a.error());
   }
@@ -80,6 +87,7 @@ int run_who(int argc, char** argv) {
   o.at = a->get("at");
   o.format = a->get("format").value_or("text");
   o.working_hours_only = a->has_flag("working-hours");
+  o.include_root = a->get("include-root").value_or("");
   if (o.format != "text" && o.format != "json") {
     return usage_error("--format must be text or json");
   }
@@ -121,7 +129,7 @@ int run_log(int argc, char** argv) {
 }
 
 int run_demo(int argc, char** argv) {
-  auto a = parse_args(argc, argv, 2, {"config", "db", "start", "notifications"}, {});
+  auto a = parse_args(argc, argv, 2, {"config", "db", "start", "notifications", "include-root"}, {});
   if (!a) {
     return usage_error(a.error());
   }
@@ -132,6 +140,7 @@ int run_demo(int argc, char** argv) {
   o.config = *a->get("config");
   o.db = a->get("db").value_or("baton-demo.db");
   o.start = a->get("start");
+  o.include_root = a->get("include-root").value_or("");
   if (auto n = a->get("notifications")) {
     o.notifications = *n;
   }

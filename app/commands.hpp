@@ -17,6 +17,7 @@ struct who_options {
   std::optional<std::string> at;  // ISO 8601; default: now
   std::string format = "text";    // text | json
   bool working_hours_only = false;
+  std::filesystem::path include_root;  // --include-root; empty: the config file's folder
 };
 int who_command(const who_options& o, timestamp now, std::ostream& out, std::ostream& err);
 
@@ -36,6 +37,7 @@ struct demo_options {
   std::filesystem::path db;             // SQLite file for the demo's log
   std::optional<std::string> start;     // ISO 8601 start of the virtual clock
   std::optional<std::filesystem::path> notifications;  // JSON lines of what was sent
+  std::filesystem::path include_root;  // --include-root; empty: the config file's folder
 };
 int demo_command(const demo_options& o, std::ostream& out, std::ostream& err);
 

@@ -7,8 +7,10 @@
 
 #include <exception>
 #include <fstream>
+#include <sstream>
 
 #include "app/commands.hpp"
+#include "base/text.hpp"
 #include "config/loader.hpp"
 #include "engine/engine.hpp"
 #include "notifiers/notification_json.hpp"
@@ -49,12 +51,14 @@ const config::ai_system* pick_system(const config::organisation& org) {
 
 }  // namespace
 
-int demo_command(const demo_options& o, std::ostream& out, std::ostream& err) {
+namespace {
+
+int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
   std::shared_ptr<const config::organisation> org;
   {
     // Only errors stop the demo; gap warnings (judged at `now`) are validate's business,
     // so any fixed instant will do here.
-    auto probe = config::load(o.config, timestamp{});
+    auto probe = config::load(o.config, timestamp{}, config::load_options{o.include_root});
     if (!probe.org) {
       for (const auto& d : probe.diagnostics.items()) {
         err << config::to_string(d) << '\n';
@@ -175,6 +179,19 @@ int demo_command(const demo_options& o, std::ostream& out, std::ostream& err) {
   out << fmt::format("inspect it: baton log verify --db {} ; baton log export --db {} --format csv\n", o.db.string(),
                      o.db.string());
   return v.ok ? 0 : 1;
+}
+
+}  // namespace
+
+int demo_command(const demo_options& o, std::ostream& out, std::ostream& err) {
+  // Names, summaries and reasons in the demo's output come from the configuration:
+  // collected, then escaped once on their way to the terminal.
+  std::ostringstream text;
+  std::ostringstream errors;
+  int status = run_demo(o, text, errors);
+  out << printable_text(text.str());
+  err << printable_text(errors.str());
+  return status;
 }
 
 }  // namespace baton::app

@@ -5,6 +5,7 @@
 #include <ostream>
 #include <string>
 
+#include "base/text.hpp"
 #include "config/loader.hpp"
 
 namespace baton::app {
@@ -76,18 +77,21 @@ void write_json(const config::load_result& result, std::ostream& out) {
       {"holders_accepted", c.holders_accepted},
       {"holders_trained", c.holders_trained},
   };
-  out << boost::json::serialize(doc) << '\n';
+  // The serialiser escapes control characters but copies other bytes as they are;
+  // replacing those that are not UTF-8 afterwards touches only string contents, since
+  // everything else it writes is ASCII.
+  out << valid_utf8(boost::json::serialize(doc)) << '\n';
 }
 
 }  // namespace
 
 int validate_command(const std::filesystem::path& config, std::string_view format, timestamp now, std::ostream& out,
-                     std::ostream& err) {
+                     std::ostream& err, const config::load_options& options) {
   if (format != "text" && format != "json") {
-    err << "baton validate: unknown format \"" << format << "\" (expected text or json)\n";
+    err << "baton validate: unknown format \"" << printable(format) << "\" (expected text or json)\n";
     return 2;
   }
-  config::load_result result = config::load(config, now);
+  config::load_result result = config::load(config, now, options);
   if (format == "json") {
     write_json(result, out);
   } else {

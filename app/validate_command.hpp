@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/time.hpp"
+#include "config/loader.hpp"
 
 namespace baton::app {
 
@@ -15,6 +16,6 @@ namespace baton::app {
 /// `out`; `err` only gets usage errors. Returns 0 when valid (warnings allowed), 1 when
 /// invalid or unreadable, 2 for an unknown format.
 int validate_command(const std::filesystem::path& config, std::string_view format, timestamp now, std::ostream& out,
-                     std::ostream& err);
+                     std::ostream& err, const config::load_options& options = {});
 
 }  // namespace baton::app

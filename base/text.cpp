@@ -155,4 +155,70 @@ std::string printable(std::string_view s) {
   return out;
 }
 
+std::string printable_text(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t line = 0; line <= s.size();) {
+    std::size_t end = s.find('\n', line);
+    if (end == std::string_view::npos) {
+      append_printable(out, s.substr(line));
+      break;
+    }
+    append_printable(out, s.substr(line, end - line));
+    out += '\n';
+    line = end + 1;
+  }
+  return out;
+}
+
+std::size_t bounded_edit_distance(std::string_view a, std::string_view b, std::size_t limit) {
+  // A distance never exceeds the longer length, so a larger limit changes nothing (and
+  // limit + 1 below cannot overflow).
+  limit = std::min(limit, std::max(a.size(), b.size()));
+  const std::size_t over = limit + 1;
+  if (a.size() > b.size()) {
+    a.swap(b);  // one row per character of the shorter string
+  }
+  if (b.size() - a.size() > limit) {
+    return over;  // every path has at least the length difference in insertions
+  }
+  // Ukkonen's band: cell (i, j) costs at least |i - j|, so only the diagonals within
+  // `limit` of the main one can end at or under the limit. current[k] holds cell
+  // (i, i + k - limit) of row i, previous[k] the same diagonal of row i - 1; cells
+  // outside the table or the band count as `over`.
+  const std::size_t width = 2 * limit + 1;
+  std::vector<std::size_t> previous(width, over);
+  std::vector<std::size_t> current(width, over);
+  for (std::size_t k = limit; k < width && k - limit <= b.size(); ++k) {
+    previous[k] = k - limit;  // row 0: j insertions
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t row_min = over;
+    for (std::size_t k = 0; k < width; ++k) {
+      // Column j = i + k - limit, kept unsigned: i + k >= limit means j >= 0.
+      if (i + k < limit || i + k - limit > b.size()) {
+        current[k] = over;
+        continue;
+      }
+      std::size_t j = i + k - limit;
+      std::size_t cell = over;
+      if (j == 0) {
+        cell = std::min(i, over);
+      } else {
+        std::size_t substitution = previous[k] + (a[i - 1] == b[j - 1] ? 0 : 1);
+        std::size_t deletion = (k + 1 < width ? previous[k + 1] : over) + 1;
+        std::size_t insertion = (k > 0 ? current[k - 1] : over) + 1;
+        cell = std::min({substitution, deletion, insertion, over});
+      }
+      current[k] = cell;
+      row_min = std::min(row_min, cell);
+    }
+    if (row_min >= over) {
+      return over;  // no cell of a later row can come back under the limit
+    }
+    std::swap(previous, current);
+  }
+  return std::min(previous[b.size() - a.size() + limit], over);  // cell (|a|, |b|)
+}
+
 }  // namespace baton

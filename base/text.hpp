@@ -38,4 +38,13 @@ std::string printable(std::string_view s);
 /// As printable(), appending to `out`.
 void append_printable(std::string& out, std::string_view s);
 
+/// As printable() but keeping line breaks ('\n'): for a whole multi-line report built
+/// first and escaped once on its way out.
+std::string printable_text(std::string_view s);
+
+/// edit_distance(a, b) when it is at most `limit`, else limit + 1, in time proportional
+/// to min(|a|, |b|) * limit instead of |a| * |b|: what lets "did you mean" compare an id
+/// with thousands of others when only a distance of one or two can be a typo.
+std::size_t bounded_edit_distance(std::string_view a, std::string_view b, std::size_t limit);
+
 }  // namespace baton

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "base/text.hpp"
+
 namespace baton::config {
 
 void diagnostics::error(const mark& at, std::string message) {
@@ -22,12 +24,15 @@ std::string to_string(const mark& m) {
 }
 
 std::string to_string(const diagnostic& d) {
+  // Messages quote the input they are about, which may hold terminal escapes or bytes
+  // that are not UTF-8; this is where they meet the terminal.
   std::string out;
   if (!d.at.file.empty()) {
-    out += to_string(d.at) + ": ";
+    append_printable(out, to_string(d.at));
+    out += ": ";
   }
   out += d.level == severity::error ? "error: " : "warning: ";
-  out += d.message;
+  append_printable(out, d.message);
   return out;
 }
 

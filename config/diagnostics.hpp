@@ -35,7 +35,8 @@ class diagnostics {
 /// "org.yaml:12:5" ("org.yaml" when the line is unknown).
 std::string to_string(const mark& m);
 
-/// "org.yaml:12:5: error: unknown role \"cio\" in escalates_to (known roles: ...)".
+/// "org.yaml:12:5: error: unknown role \"cio\" in escalates_to (known roles: ...)",
+/// with control characters and bytes that are not UTF-8 escaped (printable()).
 std::string to_string(const diagnostic& d);
 
 }  // namespace baton::config

@@ -43,6 +43,20 @@ const std::vector<section>& sections() {
 
 std::string position(const mark& m) { return m.file + ":" + std::to_string(m.line) + ":" + std::to_string(m.column); }
 
+// A file with at least one known section, or none at all (an empty file).
+bool is_configuration(const detail::source_file& file, const std::vector<std::string_view>& allowed) {
+  if (!file.root.IsMap() || file.root.size() == 0) {
+    return true;
+  }
+  for (auto it = file.root.begin(); it != file.root.end(); ++it) {
+    const YAML::Node key = it->first;
+    if (key.IsScalar() && std::find(allowed.begin(), allowed.end(), key.Scalar()) != allowed.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 void parse_sections(const detail::sources& src, detail::load_state& s) {
   std::vector<std::string_view> allowed{"include"};
   for (const auto& sec : sections()) {
@@ -57,6 +71,14 @@ void parse_sections(const detail::sources& src, detail::load_state& s) {
     readers.emplace_back(file, *s.diags);
     detail::item root;
     root.node = file.root;
+    if (!is_configuration(file, allowed)) {
+      // Its keys may be anything (an included file can point anywhere on disk): say
+      // what it is not rather than listing them.
+      s.diags->error(mark{file.name, 1, 1}, "file " + file.name +
+                                               " is not a baton configuration: none of its top-level keys is a "
+                                               "section baton knows (organisation, people, roles, rules, ...)");
+      root.node = YAML::Node(YAML::NodeType::Map);
+    }
     root.key = file.name;
     root.at = mark{file.name, 1, 1};
     tops.emplace_back(readers.back(), root, "the top level", allowed);
@@ -92,17 +114,30 @@ void parse_sections(const detail::sources& src, detail::load_state& s) {
 
 // Diagnostics are found section by section; shown file by file, top to bottom.
 diagnostics sorted(const diagnostics& found, const std::vector<std::string>& files) {
+  std::map<std::string_view, std::size_t> index;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    index.emplace(files[i], i);
+  }
   auto file_index = [&](const std::string& name) {
-    auto it = std::find(files.begin(), files.end(), name);
-    return it == files.end() ? files.size() : static_cast<std::size_t>(it - files.begin());
+    auto it = index.find(name);
+    return it == index.end() ? files.size() : it->second;
   };
   std::vector<diagnostic> items = found.items();
-  std::stable_sort(items.begin(), items.end(), [&](const diagnostic& a, const diagnostic& b) {
-    return std::make_tuple(file_index(a.at.file), a.at.line, a.at.column) <
-           std::make_tuple(file_index(b.at.file), b.at.line, b.at.column);
+  std::vector<std::size_t> order(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    order[i] = file_index(items[i].at.file);
+  }
+  std::vector<std::size_t> perm(items.size());
+  for (std::size_t i = 0; i < perm.size(); ++i) {
+    perm[i] = i;
+  }
+  std::stable_sort(perm.begin(), perm.end(), [&](std::size_t a, std::size_t b) {
+    return std::make_tuple(order[a], items[a].at.line, items[a].at.column) <
+           std::make_tuple(order[b], items[b].at.line, items[b].at.column);
   });
   diagnostics out;
-  for (auto& d : items) {
+  for (std::size_t i : perm) {
+    diagnostic& d = items[i];
     if (d.level == severity::error) {
       out.error(d.at, std::move(d.message));
     } else {
@@ -114,10 +149,10 @@ diagnostics sorted(const diagnostics& found, const std::vector<std::string>& fil
 
 }  // namespace
 
-load_result load(const std::filesystem::path& root, timestamp now) {
+load_result load(const std::filesystem::path& root, timestamp now, const load_options& options) {
   load_result result;
   diagnostics found;
-  detail::sources src = detail::read_sources(root, found);
+  detail::sources src = detail::read_sources(root, found, detail::include_policy{options.include_root});
   detail::load_state s(found);
   s.root_dir = root.parent_path();
   s.fallback_zone = find_zone("UTC");

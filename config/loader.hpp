@@ -27,9 +27,15 @@ struct load_result {
   config::coverage coverage;                // filled whenever parsing got far enough
 };
 
+struct load_options {
+  /// Included files must lie below this folder (symbolic links followed); empty means
+  /// the root file's own folder. `--include-root DIR` on the command line.
+  std::filesystem::path include_root;
+};
+
 /// Reads `root` and its includes. `now` decides which training records have expired
 /// (a warning, never an error).
-load_result load(const std::filesystem::path& root, timestamp now);
+load_result load(const std::filesystem::path& root, timestamp now, const load_options& options = {});
 
 /// Parses a duration or business-day deadline: "24h", "30m", "5 business days", "5bd".
 std::optional<deadline_spec> parse_deadline(std::string_view text);

@@ -183,6 +183,14 @@ struct override_entry {
   config::mark at;
 };
 
+/// The shortest ack timeout: anything shorter pages the next holder before the first
+/// could have read the page.
+inline constexpr duration min_ack_timeout{std::chrono::minutes{1}};
+/// The shortest reminder interval (0 turns reminders off). Reminders go to someone who
+/// has already acknowledged; more often than this is noise, and at 1 ms it would be
+/// 600 million notifications a week for one incident.
+inline constexpr duration min_reminder_interval{std::chrono::minutes{5}};
+
 struct escalation_defaults {
   duration ack_timeout{std::chrono::minutes{15}};
   int repeat = 1;                     // extra passes over the whole ladder

@@ -63,12 +63,8 @@ void parse_defaults(reader& r, const item& section, load_state& s) {
   }
   escalation_defaults& d = s.org.defaults;
   if (item v = m.get("ack_timeout"); v.present()) {
-    if (auto t = read_duration(r, v)) {
-      if (t->count() == 0) {
-        r.error(v.at, "ack_timeout: must be longer than 0s");
-      } else {
-        d.ack_timeout = *t;
-      }
+    if (auto t = read_duration_at_least(r, v, min_ack_timeout, ack_timeout_reason)) {
+      d.ack_timeout = *t;
     }
   }
   if (item v = m.get("repeat"); v.present()) {
@@ -78,7 +74,13 @@ void parse_defaults(reader& r, const item& section, load_state& s) {
   }
   if (item v = m.get("reminder_interval"); v.present()) {
     if (auto t = read_duration(r, v)) {
-      d.reminder_interval = *t;
+      if (t->count() != 0 && *t < min_reminder_interval) {
+        r.error(v.at, "reminder_interval: " + format_duration(*t) + " is shorter than " +
+                          format_duration(min_reminder_interval) +
+                          ", the shortest interval between reminders (0s turns them off)");
+      } else {
+        d.reminder_interval = *t;
+      }
     }
   }
   if (item v = m.get("governance_owner"); v.present()) {

@@ -90,12 +90,8 @@ void parse_roles(reader& r, const item& section, load_state& s) {
       }
     }
     if (item v = m.get("ack_timeout"); v.present()) {
-      if (auto t = read_duration(r, v)) {
-        if (t->count() == 0) {
-          r.error(v.at, "ack_timeout: must be longer than 0s");
-        } else {
-          ro.ack_timeout = *t;
-        }
+      if (auto t = read_duration_at_least(r, v, min_ack_timeout, ack_timeout_reason)) {
+        ro.ack_timeout = *t;
       }
     }
     if (item v = m.get("repeat"); v.present()) {

@@ -80,31 +80,70 @@ std::string describe(const YAML::Node& node) {
   }
   std::string text = node.Scalar();
   if (text.size() > 40) {
-    text = text.substr(0, 37) + "...";
+    // Cut at a character boundary: a message must not end in half a UTF-8 sequence.
+    std::size_t cut = 37;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0u) == 0x80u) {
+      --cut;
+    }
+    text = text.substr(0, cut) + "...";
   }
   return in_quotes(text);
 }
+
+namespace {
+
+// A typo is at most this many edits away (and fewer than half the letters).
+constexpr std::size_t typo_edits = 2;
+// Ids in a "known: ..." list are cut to this many characters: twelve ids of a megabyte
+// each must not make every message twelve megabytes.
+constexpr std::size_t shown_id_length = 40;
+
+std::string shown_id(std::string_view id) {
+  if (id.size() <= shown_id_length) {
+    return std::string(id);
+  }
+  // Cut at a character boundary: a message must not end in half a UTF-8 sequence.
+  std::size_t cut = shown_id_length - 3;
+  while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xc0u) == 0x80u) {
+    --cut;
+  }
+  return std::string(id.substr(0, cut)) + "...";
+}
+
+}  // namespace
 
 std::string suggest(std::string_view wrong, const std::vector<std::string>& known, std::string_view plural) {
   if (known.empty()) {
     return "no " + std::string(plural) + " are defined";
   }
+  // The first of the closest candidates, among those at most typo_edits away: an id
+  // whose length differs by more cannot be one, and the others need only a comparison
+  // bounded by the best distance so far, so this is linear in the known ids.
   const std::string* best = nullptr;
-  std::size_t best_distance = 0;
+  std::size_t best_distance = typo_edits + 1;
   for (const auto& k : known) {
-    std::size_t d = edit_distance(wrong, k);
-    if (best == nullptr || d < best_distance) {
+    std::size_t gap = k.size() > wrong.size() ? k.size() - wrong.size() : wrong.size() - k.size();
+    if (gap >= best_distance) {
+      continue;
+    }
+    std::size_t d = bounded_edit_distance(wrong, k, best_distance - 1);
+    if (d < best_distance) {
       best = &k;
       best_distance = d;
+      if (d == 0) {
+        break;
+      }
     }
   }
-  // Close enough to be a typo: at most two edits, and fewer than half the letters.
-  if (best != nullptr && best_distance <= 2 && best_distance * 2 < std::max(wrong.size(), best->size())) {
+  if (best != nullptr && best_distance * 2 < std::max(wrong.size(), best->size())) {
     return "did you mean " + in_quotes(*best) + "?";
   }
-  std::vector<std::string> shown(known.begin(), known.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(known.size(), 12)));
-  std::string out = "known " + std::string(plural) + ": " + join(shown, ", ");
-  if (known.size() > shown.size()) {
+  std::size_t count = std::min<std::size_t>(known.size(), 12);
+  std::string out = "known " + std::string(plural) + ": ";
+  for (std::size_t i = 0; i < count; ++i) {
+    out += (i > 0 ? ", " : "") + shown_id(known[i]);
+  }
+  if (known.size() > count) {
     out += ", ... (" + std::to_string(known.size()) + " in all)";
   }
   return out;
@@ -278,8 +317,14 @@ std::optional<int> read_int(reader& r, const item& value, int min, int max) {
 
 std::optional<duration> read_duration(reader& r, const item& value) {
   if (value.node.IsDefined() && value.node.IsScalar()) {
-    if (auto d = parse_duration(value.node.Scalar())) {
+    bool too_long = false;
+    if (auto d = parse_duration(value.node.Scalar(), &too_long)) {
       return d;
+    }
+    if (too_long) {
+      r.error(value.at, value.key + ": duration " + in_quotes(value.node.Scalar()) + " is longer than " +
+                            format_duration(max_duration) + ", the longest baton accepts");
+      return std::nullopt;
     }
     r.error(value.at, value.key + ": bad duration " + in_quotes(value.node.Scalar()) +
                           " (expected a number and unit, largest first: 90s, 15m, 24h, 1h30m, 2d, 1w)");
@@ -289,10 +334,26 @@ std::optional<duration> read_duration(reader& r, const item& value) {
   return std::nullopt;
 }
 
+std::optional<duration> read_duration_at_least(reader& r, const item& value, duration min, std::string_view why) {
+  auto d = read_duration(r, value);
+  if (d && *d < min) {
+    r.error(value.at, value.key + ": " + format_duration(*d) + " is shorter than " + format_duration(min) + ", " +
+                          std::string(why));
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<deadline_spec> read_deadline(reader& r, const item& value) {
   if (value.node.IsDefined() && value.node.IsScalar()) {
     if (auto d = parse_deadline(value.node.Scalar())) {
       return d;
+    }
+    bool too_long = false;
+    if (!parse_duration(value.node.Scalar(), &too_long) && too_long) {
+      r.error(value.at, value.key + ": deadline " + in_quotes(value.node.Scalar()) + " is longer than " +
+                            format_duration(max_duration) + ", the longest duration baton accepts");
+      return std::nullopt;
     }
     r.error(value.at, value.key + ": bad deadline " + in_quotes(value.node.Scalar()) +
                           " (expected a duration such as 24h, or business days such as \"5 business days\" or 5bd)");
@@ -387,6 +448,12 @@ const date::time_zone* read_zone(reader& r, const item& value, std::string* name
     return nullptr;
   }
   const date::time_zone* zone = find_zone(*text);
+  if (zone == nullptr && is_host_dependent_zone(*text)) {
+    r.error(value.at, value.key + ": " + in_quotes(*text) +
+                          " is whatever zone the machine running baton is set to, so the same file would mean "
+                          "different times on different machines; name the zone, e.g. Europe/Berlin or UTC");
+    return nullptr;
+  }
   if (zone == nullptr) {
     r.error(value.at, value.key + ": unknown time zone " + in_quotes(*text) +
                           " (expected an IANA zone name such as Europe/Berlin or UTC)");

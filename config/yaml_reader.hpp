@@ -126,6 +126,12 @@ std::vector<located_id> read_id_list(reader& r, const item& value, std::string_v
 std::optional<bool> read_bool(reader& r, const item& value);
 std::optional<int> read_int(reader& r, const item& value, int min, int max);
 std::optional<duration> read_duration(reader& r, const item& value);
+/// A duration of at least `min`; `why` ends the message about a shorter one ("the
+/// shortest ack timeout ...").
+/// Why ack timeouts have a minimum, for read_duration_at_least.
+inline constexpr std::string_view ack_timeout_reason =
+    "the shortest ack timeout: a shorter one pages the next holder before the first could read the page";
+std::optional<duration> read_duration_at_least(reader& r, const item& value, duration min, std::string_view why);
 std::optional<deadline_spec> read_deadline(reader& r, const item& value);
 /// "2026-12-25" as days since 1970-01-01.
 std::optional<civil_day> read_day(reader& r, const item& value);

@@ -166,7 +166,12 @@ class lexer {
       if (text.front() == '-') {
         fail(t.position, "invalid duration " + quote(text) + ": durations cannot be negative");
       }
-      std::optional<duration> d = parse_duration(text);
+      bool too_long = false;
+      std::optional<duration> d = parse_duration(text, &too_long);
+      if (!d && too_long) {
+        fail(t.position, "invalid duration " + quote(text) + ": longer than " + format_duration(max_duration) +
+                             ", the longest duration baton accepts");
+      }
       if (!d) {
         fail(t.position, "invalid duration " + quote(text) +
                              "; expected whole numbers with units w, d, h, m, s or ms, largest "

@@ -50,6 +50,12 @@ TEST_CASE("printable: terminal controls and bad bytes are escaped", "[base][text
   CHECK(is_valid_utf8(printable("\xc3(\xa0\xa1\xf0\x28\x8c\x28")));
 }
 
+TEST_CASE("printable_text: keeps line breaks, escapes the rest", "[base][text]") {
+  CHECK(printable_text("one\ntwo\x1b[0m\n") == "one\ntwo\\x1b[0m\n");
+  CHECK(printable_text("") == "");
+  CHECK(printable_text("\n\n") == "\n\n");
+}
+
 TEST_CASE("edit distance", "[base][text]") {
   CHECK(edit_distance("cio", "caio") == 1);
   CHECK(edit_distance("", "abc") == 3);

@@ -283,7 +283,7 @@ TEST_CASE("files that are not a configuration", "[config]") {
   SECTION("two YAML documents") {
     auto p = dir.write("two.yaml", "organisation: {name: a, time_zone: UTC}\n---\npeople: []\n");
     load_result r = load(p, fixture_now());
-    expect_only_error(r, p.string() + ":3:1", "the file holds 2 YAML documents");
+    expect_only_error(r, p.string() + ":2:1", "a second YAML document starts here");
   }
 }
 
