@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (fuzz/) with clang and AddressSanitizer + UBSan into
+# ${BUILD_DIR:-build-fuzz} and runs one target on its corpus, or every target in turn:
+#
+#   scripts/fuzz.sh TARGET [SECONDS] [--merge]    TARGET: rules, config, scenario, log
+#   scripts/fuzz.sh all [SECONDS] [--merge]
+#
+# SECONDS (default 60) bounds each target's run. New inputs go to a scratch folder
+# (${FUZZ_WORK:-/tmp/baton-fuzz}/TARGET), never into the repository unless --merge is
+# given: then the inputs that add coverage are minimised with -merge=1 and the text
+# ones copied into fuzz/corpus/TARGET. Prints each target's number of executions.
+# Exit status: 0 nothing found; 1 a finding (its file is printed); 2 usage or build error.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+targets=(rules config scenario log)
+usage() {
+  echo "usage: scripts/fuzz.sh rules|config|scenario|log|all [SECONDS] [--merge]" >&2
+  exit 2
+}
+
+what=""
+seconds=60
+merge=false
+for arg in "$@"; do
+  case "$arg" in
+    --merge) merge=true ;;
+    -*) usage ;;
+    *)
+      if [ -z "$what" ]; then
+        what=$arg
+      elif [[ "$arg" =~ ^[0-9]+$ ]] && [ "$arg" -gt 0 ]; then
+        seconds=$arg
+      else
+        usage
+      fi
+      ;;
+  esac
+done
+case "$what" in
+  all) run=("${targets[@]}") ;;
+  rules | config | scenario | log) run=("$what") ;;
+  *) usage ;;
+esac
+
+# Per target: the longest input, and the dictionaries (libFuzzer takes one file, so
+# they are joined). Inputs are bounded so that one run stays milliseconds long: the
+# loaders' own limits are far above what a fuzzer input needs to reach every branch.
+max_len_of() {
+  case "$1" in
+    rules) echo 4096 ;;
+    config | scenario) echo 8192 ;;
+    log) echo 2048 ;;
+  esac
+}
+dicts_of() {
+  case "$1" in
+    rules) echo rules ;;
+    config) echo yaml config rules ;;
+    scenario) echo yaml scenario ;;
+    log) echo log json ;;
+  esac
+}
+
+cxx=${CXX:-clang++}
+cc=${CC:-clang}
+if ! command -v "$cxx" >/dev/null; then
+  echo "fuzz: $cxx not found; the fuzz targets need clang (Debian: apt-get install clang libclang-rt-14-dev)" >&2
+  exit 2
+fi
+build_dir=${BUILD_DIR:-build-fuzz}
+CC=$cc CXX=$cxx cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBATON_FUZZ=ON \
+  -DBATON_SANITIZE=ON -DBATON_BUILD_TESTS=OFF -DBATON_BUILD_BENCH=OFF >/dev/null
+fuzzers=()
+for t in "${run[@]}"; do
+  fuzzers+=("${t}_fuzz")
+done
+cmake --build "$build_dir" --target "${fuzzers[@]}" -j "${JOBS:-$(nproc)}"
+
+work=${FUZZ_WORK:-/tmp/baton-fuzz}
+# Leaks are reported by LeakSanitizer at exit; a UBSan report is a finding like a crash.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+found=0
+for t in "${run[@]}"; do
+  corpus=fuzz/corpus/$t
+  scratch=$work/$t/new
+  artifacts=$work/$t/findings
+  mkdir -p "$scratch" "$artifacts"
+  dict=$work/$t/$t.dict
+  for d in $(dicts_of "$t"); do
+    cat "fuzz/dict/$d.dict"
+  done >"$dict"
+  log=$work/$t/fuzz.log
+  echo "fuzz: $t for ${seconds}s (corpus $corpus, new inputs in $scratch)"
+  status=0
+  # The scratch folder comes first: libFuzzer writes new inputs to the first folder.
+  "$build_dir/fuzz/${t}_fuzz" "$scratch" "$corpus" -dict="$dict" -max_len="$(max_len_of "$t")" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -artifact_prefix="$artifacts/" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1 || status=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  echo "fuzz: $t: ${execs:-?} executions in ${seconds}s"
+  if [ "$status" -ne 0 ]; then
+    found=1
+    tail -n 60 "$log" >&2
+    finding=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
+    echo "fuzz: $t: FINDING (exit $status): ${finding:-see $log}" >&2
+    if [ -n "$finding" ]; then
+      echo "fuzz: reproduce with $build_dir/fuzz/${t}_fuzz $finding; minimise with" \
+        "$build_dir/fuzz/${t}_fuzz -minimize_crash=1 -max_total_time=60 $finding" >&2
+    fi
+    continue
+  fi
+  if $merge; then
+    # Merged into a fresh copy of the corpus, so only inputs that add coverage beyond it
+    # arrive; of those, text files are copied into the repository.
+    fresh=$(mktemp -d "$work/$t/merge.XXXXXX")
+    cp "$corpus"/* "$fresh"/
+    "$build_dir/fuzz/${t}_fuzz" -merge=1 "$fresh" "$scratch" -max_len="$(max_len_of "$t")" -timeout=10 \
+      -rss_limit_mb=2048 -close_fd_mask=1 >"$work/$t/merge.log" 2>&1
+    added=0
+    skipped=0
+    for f in "$fresh"/*; do
+      name=$(basename "$f")
+      if [ -e "$corpus/$name" ]; then
+        continue
+      fi
+      if ! grep -q . "$f" || grep -qaP '\x00' "$f" || ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
+        skipped=$((skipped + 1))
+        continue
+      fi
+      cp "$f" "$corpus/new-$name"
+      added=$((added + 1))
+    done
+    rm -rf "$fresh"
+    echo "fuzz: $t: merged $added new inputs into $corpus ($skipped not text, left out)"
+  fi
+done
+exit "$found"
