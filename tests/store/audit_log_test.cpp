@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <limits>
 
 #include "store/log_encoding.hpp"
 #include "tests/store/store_fixtures.hpp"
@@ -236,7 +237,10 @@ TEST_CASE("verify on SQLite catches tampering done with plain SQL", "[store]") {
     auto result = verify(f.get());
     CHECK_FALSE(result.ok);
     CHECK_FALSE(result.first_bad);
-    CHECK_THAT(result.reason, Catch::Contains("log_head row is missing"));
+    CHECK(result.readable);
+    CHECK(result.records == 20);
+    CHECK_FALSE(result.head);
+    CHECK(result.reason == "the log_head row is missing (deleted?); the newest records cannot be checked");
   }
   SECTION("a rewritten tail without the head") {
     // Rewriting from record 7 on, each rehashed and relinked: only the head disagrees.
@@ -287,6 +291,101 @@ TEST_CASE("verify reads a database opened read-only", "[store]") {
   CHECK_FALSE(result.ok);
   CHECK(result.first_bad == 12);
   CHECK(result.records == 12);
+}
+
+TEST_CASE("verify vouches only for the records before a damaged page of the log", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 200);
+  f.s.reset();
+  const auto page_size = page_size_of(f.db);
+  const auto leaves = leaves_of(f.db, "log");
+  REQUIRE(leaves.size() >= 3);
+
+  SECTION("a leaf in the middle zeroed: the records before it verify, the rest are unknown") {
+    zero_page(f.db, leaves[1].page, page_size);
+    auto ro = sqlite_store::open_read_only(f.db);
+    auto result = verify(*ro);
+    const std::int64_t good = leaves[0].rows;
+    CHECK_FALSE(result.ok);
+    CHECK_FALSE(result.readable);
+    CHECK(result.records == good);
+    CHECK_FALSE(result.first_bad);
+    CHECK(result.reason == "cannot read the log after record " + std::to_string(good) +
+                               ": the file is damaged (database disk image is malformed); records 1 to " +
+                               std::to_string(good) + " verify, the rest cannot be checked");
+  }
+  SECTION("the root page zeroed: no record can be read") {
+    zero_page(f.db, root_page_of(f.db, "log"), page_size);
+    auto ro = sqlite_store::open_read_only(f.db);
+    auto result = verify(*ro);
+    CHECK_FALSE(result.readable);
+    CHECK(result.records == 0);
+    CHECK_THAT(result.reason, Catch::StartsWith("cannot read the log: the file is damaged"));
+    CHECK_THAT(result.reason, Catch::EndsWith("no record could be checked"));
+  }
+  SECTION("the head's page zeroed: every record verifies, the head cannot be read") {
+    zero_page(f.db, root_page_of(f.db, "log_head"), page_size);
+    auto ro = sqlite_store::open_read_only(f.db);
+    auto result = verify(*ro);
+    CHECK_FALSE(result.readable);
+    CHECK(result.records == 200);
+    CHECK_THAT(result.reason, Catch::StartsWith("cannot read the log head: the file is damaged"));
+    CHECK_THAT(result.reason, Catch::Contains("200 records verify"));
+  }
+  SECTION("a tampered record before the damage is reported as tampering") {
+    sqlite3_cli(f.db, "UPDATE log SET actor = 'person:mallory' WHERE seq = 2;");
+    zero_page(f.db, leaves[1].page, page_size);
+    auto result = verify(*sqlite_store::open_read_only(f.db));
+    CHECK(result.readable);
+    CHECK(result.first_bad == 2);
+  }
+}
+
+TEMPLATE_TEST_CASE("verify takes a record whose time is any 64-bit value for an edited record", "[store]",
+                   sqlite_fixture, memory_fixture) {
+  TestType f;
+  append_records(f.get(), 6);
+  for (std::int64_t ms : {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
+                          std::int64_t{-1}, std::int64_t{253'402'300'800'000}}) {
+    INFO(ms);
+    auto r = record_at(f.get(), 4);
+    const auto original = r;
+    r.at = from_epoch_ms(ms);
+    f.replace(4, r);
+    require_bad(f.get(), 4, "record 4: hash does not match its contents (edited?)");
+    // Rehashed, the record itself holds and the chain breaks at the next one.
+    f.replace(4, rehashed(r));
+    require_bad(f.get(), 5, "record 5: prev_hash does not match the hash of record 4");
+    f.replace(4, original);
+  }
+  CHECK(verify(f.get()).ok);
+}
+
+TEST_CASE("verify reads every row, whatever SQLite type its columns were edited to hold", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 8);
+  // Text and reals compare above every integer in SQLite: a time filter would skip
+  // these rows, and verify would call them deleted rather than edited.
+  SECTION("a time edited to text") {
+    f.sql("UPDATE log SET at_ms = 'yesterday' WHERE seq = 5;");
+    require_bad(f.get(), 5, "record 5: hash does not match its contents (edited?)");
+  }
+  SECTION("a time edited to a huge real") {
+    f.sql("UPDATE log SET at_ms = 1.5e300 WHERE seq = 5;");
+    require_bad(f.get(), 5, "record 5: hash does not match its contents (edited?)");
+  }
+  SECTION("text fields edited to blobs that are not UTF-8") {
+    f.sql("UPDATE log SET actor = x'ff1b5b33316d', details = x'7b2261223a22ff227d' WHERE seq = 3;");
+    require_bad(f.get(), 3, "record 3: details is not valid JSON (edited?)");
+  }
+  SECTION("a head hash edited to bytes that are not UTF-8") {
+    f.sql("UPDATE log_head SET hash = CAST(x'c328' AS TEXT);");
+    auto result = verify(f.get());
+    CHECK_FALSE(result.ok);
+    CHECK(result.first_bad == 8);
+    REQUIRE(result.head);
+    CHECK(result.head->hash == "\xc3\x28");
+  }
 }
 
 }  // namespace baton::store::testing

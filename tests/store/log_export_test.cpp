@@ -1,7 +1,12 @@
 // export_csv and export_json (store/log_export.cpp).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <limits>
 #include <sstream>
+#include <streambuf>
+
+#include "base/text.hpp"
 
 #include "store/log_encoding.hpp"
 #include "tests/store/store_fixtures.hpp"
@@ -125,6 +130,106 @@ TEST_CASE("export_json keeps damaged details readable as a string", "[store]") {
   f.replace(2, r);
   auto records = boost::json::parse(json(f.get())).as_array();
   CHECK(records[1].at("details").as_string() == "{not json");
+}
+
+namespace {
+
+// An output that refuses every byte, like a full disk or a closed pipe.
+struct failing_buffer : std::streambuf {
+  int_type overflow(int_type) override { return traits_type::eof(); }
+  std::streamsize xsputn(const char*, std::streamsize) override { return 0; }
+};
+
+}  // namespace
+
+TEST_CASE("exports stop at a damaged page and say after which record", "[store]") {
+  sqlite_fixture f;
+  append_records(f.get(), 200);
+  f.s.reset();
+  const auto leaves = leaves_of(f.db, "log");
+  REQUIRE(leaves.size() >= 3);
+  zero_page(f.db, leaves[1].page, page_size_of(f.db));
+  auto ro = sqlite_store::open_read_only(f.db);
+  const std::int64_t good = leaves[0].rows;
+
+  std::ostringstream csv_out;
+  auto c = export_csv(*ro, {}, csv_out);
+  CHECK_FALSE(c.complete());
+  CHECK(c.records == good);
+  CHECK(c.last_seq == good);
+  CHECK(c.error == "cannot read the log: the file is damaged (database disk image is malformed)");
+  const std::string text = csv_out.str();
+  CHECK(std::count(text.begin(), text.end(), '\n') == good + 1);  // the header and each record read
+
+  std::ostringstream json_out;
+  auto j = export_json(*ro, {}, json_out);
+  CHECK_FALSE(j.complete());
+  CHECK(j.last_seq == good);
+  // Left unclosed, so that no JSON reader takes it for the whole log.
+  boost::system::error_code ec;
+  boost::json::parse(json_out.str(), ec);
+  CHECK(ec);
+  CHECK_THAT(json_out.str(), Catch::EndsWith("}"));
+
+  // With a range the same damage stops the export the same way.
+  std::ostringstream ranged;
+  auto r = export_json(*ro, {t0(), std::nullopt}, ranged);
+  CHECK_FALSE(r.complete());
+}
+
+TEMPLATE_TEST_CASE("exports report an output that fails", "[store]", sqlite_fixture, memory_fixture) {
+  TestType f;
+  append_awkward(f.get());
+  failing_buffer buffer;
+  std::ostream out(&buffer);
+  auto c = export_csv(f.get(), {}, out);
+  CHECK(c.error == "cannot write the output");
+  CHECK(c.records == 0);
+  out.clear();
+  auto j = export_json(f.get(), {}, out);
+  CHECK(j.error == "cannot write the output");
+  CHECK_FALSE(j.last_seq);
+}
+
+TEST_CASE("export_json is valid UTF-8 even for records edited to hold bytes that are not", "[store]") {
+  sqlite_fixture f;
+  audit_log log(f.get());
+  log.append(t0(), "person:zoë", "acknowledged", 1, {{"note", "café \u00e9 \u2028 done"}});
+  log.append(t0(), "engine", "rule.fired", 1, {{"rule", "T1"}});
+  log.append(t0(), "engine", "rule.fired", 1, {{"rule", "T2"}});
+  const std::string valid_details = record_at(f.get(), 1).details;
+  f.sql("UPDATE log SET actor = x'ff1b5b33316d', prev_hash = x'c328' WHERE seq = 2;"
+        "UPDATE log SET details = x'7b2272756c65223a22ff227d' WHERE seq = 3;");
+  const std::string text = json(f.get());
+  CHECK(is_valid_utf8(text));
+  auto records = boost::json::parse(text).as_array();  // the parser also insists on UTF-8
+  REQUIRE(records.size() == 3);
+  // Valid details are the stored bytes, so the export re-hashes.
+  CHECK(text.find(valid_details) != std::string::npos);
+  CHECK(records[1].at("actor").as_string() == "\xEF\xBF\xBD\x1b[31m");
+  CHECK(records[1].at("prev_hash").as_string() == "\xEF\xBF\xBD(");
+  CHECK(records[2].at("details").as_string() == "{\"rule\":\"\xEF\xBF\xBD\"}");
+
+  // CSV carries the stored bytes unchanged; the control character puts the field in quotes.
+  const std::string table = csv(f.get());
+  CHECK(table.find(",\"\xff\x1b[31m\",") != std::string::npos);
+  CHECK(table.find(",\xc3(,") != std::string::npos);
+}
+
+TEMPLATE_TEST_CASE("exports write any 64-bit time in ISO 8601's expanded form", "[store]", sqlite_fixture,
+                   memory_fixture) {
+  TestType f;
+  append_awkward(f.get());
+  auto r = record_at(f.get(), 2);
+  r.at = from_epoch_ms(std::numeric_limits<std::int64_t>::max());
+  f.replace(2, r);
+  r = record_at(f.get(), 3);
+  r.at = from_epoch_ms(std::numeric_limits<std::int64_t>::min());
+  f.replace(3, r);
+  auto records = boost::json::parse(json(f.get())).as_array();
+  CHECK(records[1].at("time").as_string() == "+292278994-08-17T07:12:55.807Z");
+  CHECK(records[2].at("time").as_string() == format_iso(from_epoch_ms(std::numeric_limits<std::int64_t>::min())));
+  CHECK_THAT(csv(f.get()), Catch::Contains("\r\n2,+292278994-08-17T07:12:55.807Z,person:ada,"));
 }
 
 }  // namespace baton::store::testing

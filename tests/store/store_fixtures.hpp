@@ -138,16 +138,24 @@ inline std::int64_t page_size_of(const std::filesystem::path& db) {
   return std::stoll(sqlite3_cli(db, "PRAGMA page_size;"));
 }
 
-/// The page numbers (1-based) of the leaves of `table`'s b-tree, in file order, from
-/// SQLite's dbstat table.
-inline std::vector<std::int64_t> leaf_pages_of(const std::filesystem::path& db, const std::string& table) {
-  std::istringstream in(sqlite3_cli(db, "SELECT pageno FROM dbstat WHERE name = " + sql_quote(table) +
-                                            " AND pagetype = 'leaf' ORDER BY pageno;"));
-  std::vector<std::int64_t> pages;
-  for (std::int64_t p = 0; in >> p;) {
-    pages.push_back(p);
+/// A leaf page of a table's b-tree: its number (1-based) and how many rows it holds.
+struct leaf_page {
+  std::int64_t page = 0;
+  std::int64_t rows = 0;
+};
+
+/// The leaves of `table`'s b-tree in key order (for `log`, by seq), from SQLite's
+/// dbstat table, whose `path` orders pages as a walk of the tree visits them.
+inline std::vector<leaf_page> leaves_of(const std::filesystem::path& db, const std::string& table) {
+  std::istringstream in(sqlite3_cli(db, "SELECT pageno, ncell FROM dbstat WHERE name = " + sql_quote(table) +
+                                            " AND pagetype = 'leaf' ORDER BY path;"));
+  std::vector<leaf_page> leaves;
+  std::string line;
+  while (std::getline(in, line)) {
+    auto bar = line.find('|');
+    leaves.push_back({std::stoll(line.substr(0, bar)), std::stoll(line.substr(bar + 1))});
   }
-  return pages;
+  return leaves;
 }
 
 /// The root page of `table`'s b-tree.
