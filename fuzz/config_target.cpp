@@ -67,6 +67,7 @@ void check_json_report(const validate_output& r) {
 }
 
 void check_text_report(const validate_output& r) {
+  check_terminal_text(r.out, target, "validate's text output");
   std::string_view out = r.out;
   check(!out.empty() && out.back() == '\n', target, "validate's text output does not end a line");
   out.remove_suffix(1);

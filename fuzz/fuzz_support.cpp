@@ -42,6 +42,12 @@ class scratch_root {
   std::filesystem::path path_;
 };
 
+std::string fmt_hex(std::uint32_t cp) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04X", static_cast<unsigned>(cp));
+  return buf;
+}
+
 }  // namespace support
 
 void invariant_failed(std::string_view target, std::string_view what, std::string_view detail) {
@@ -64,6 +70,29 @@ boost::json::value parse_json_output(std::string_view text, std::string_view tar
     invariant_failed(target, std::string(what) + " is not JSON: " + ec.message(), text);
   }
   return v;
+}
+
+void check_terminal_text(std::string_view text, std::string_view target, std::string_view what) {
+  for (std::size_t i = 0; i < text.size();) {
+    const std::size_t n = utf8_sequence_length(text, i);
+    if (n == 0) {
+      invariant_failed(target, std::string(what) + " is not valid UTF-8 at byte " + std::to_string(i), text);
+    }
+    std::uint32_t cp = static_cast<unsigned char>(text[i]);
+    if (n > 1) {
+      cp &= 0xFFU >> (n + 1);
+      for (std::size_t k = 1; k < n; ++k) {
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3FU);
+      }
+    }
+    const bool control = (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F);
+    const bool bidi = (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+    if (control || bidi) {
+      invariant_failed(target, std::string(what) + " holds the raw character U+" + support::fmt_hex(cp) + " at byte " +
+                                   std::to_string(i), text);
+    }
+    i += n;
+  }
 }
 
 std::filesystem::path fresh_directory(std::string_view name) {

@@ -27,6 +27,11 @@ inline void check(bool ok, std::string_view target, std::string_view what) {
 /// naming `what` (e.g. "validate --format json").
 boost::json::value parse_json_output(std::string_view text, std::string_view target, std::string_view what);
 
+/// `text` is fit for a terminal, as issue 7 asks of every text output: valid UTF-8 with
+/// no control characters but '\n' (no C0, DEL or C1 controls) and no bidirectional
+/// overrides, i.e. everything from the input went through printable(). Aborts otherwise.
+void check_terminal_text(std::string_view text, std::string_view target, std::string_view what);
+
 /// A directory of this process's own, emptied and created afresh on each call, under
 /// /dev/shm when it is usable (the targets write files for every input) and the system
 /// temporary directory otherwise. The whole per-process tree is removed at exit; a

@@ -34,7 +34,6 @@
 #include <vector>
 
 #include "app/commands.hpp"
-#include "base/text.hpp"
 #include "fuzz/fuzz_support.hpp"
 #include "fuzz/fuzz_targets.hpp"
 #include "store/audit_log.hpp"
@@ -439,6 +438,7 @@ command_output export_log(app::log_export_options o) {
 }
 
 void check_status(const command_output& r, std::string_view what) {
+  check_terminal_text(r.err, target, std::string(what) + "'s messages");
   if (r.status < 0 || r.status > 2) {
     invariant_failed(target, std::string(what) + " exited " + std::to_string(r.status) + "; expected 0, 1 or 2",
                      r.err);
@@ -495,6 +495,7 @@ void log_one_input(std::string_view data) {
   if (!edited) {
     check(text.status == 0, target, "log verify refused the undamaged database");
   }
+  check_terminal_text(text.out, target, "log verify's text output");
   if (text.status == 1) {
     check(text.out.find("TAMPERED") != std::string::npos, target, "log verify exited 1 without TAMPERED");
   }

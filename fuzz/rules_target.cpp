@@ -33,9 +33,9 @@ schema reference_schema() {
 
 schema open_schema() {
   schema s;
-  s.event_types.clear();
-  s.risk_tiers.clear();
-  s.severities.clear();
+  s.event_types = {};
+  s.risk_tiers = {};
+  s.severities = {};
   return s;
 }
 
