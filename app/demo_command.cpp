@@ -53,6 +53,28 @@ const config::ai_system* pick_system(const config::organisation& org) {
 
 namespace {
 
+// The demo starts from an empty log, so it removes an earlier demo's database first;
+// it must never remove anything else a mistyped --db names.
+bool replaceable(const std::filesystem::path& db, std::string& why) {
+  std::error_code ec;
+  auto status = std::filesystem::symlink_status(db, ec);
+  if (ec || !std::filesystem::exists(status)) {
+    return true;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    why = "it is not a regular file";
+    return false;
+  }
+  std::ifstream in(db, std::ios::binary);
+  char header[16] = {};
+  in.read(header, sizeof header);
+  if (in.gcount() != sizeof header || std::string_view(header, sizeof header) != std::string_view("SQLite format 3\0", 16)) {
+    why = "it is not a SQLite database";
+    return false;
+  }
+  return true;
+}
+
 int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
   std::shared_ptr<const config::organisation> org;
   {
@@ -77,12 +99,24 @@ int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
     }
     start = *parsed;
   }
+  // The demo runs a few virtual hours; every instant it logs must be one baton can
+  // write back as a four-digit year.
+  if (!checked_add(start, std::chrono::days{7})) {
+    err << fmt::format("baton demo: --start \"{}\" is too close to the end of year 9999 for the demo to run\n",
+                       *o.start);
+    return 2;
+  }
   const auto* system = pick_system(*org);
   if (system == nullptr) {
     err << "baton demo: the configuration has no AI systems\n";
     return 2;
   }
 
+  if (std::string why; !replaceable(o.db, why)) {
+    err << fmt::format("baton demo: refusing to replace {}: {}; name a new file or an earlier demo's database\n",
+                       o.db.string(), why);
+    return 2;
+  }
   std::unique_ptr<store::sqlite_store> st;
   try {
     std::filesystem::remove(o.db);
