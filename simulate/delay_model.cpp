@@ -13,8 +13,12 @@ constexpr double z90 = 1.2815515655446004;
 double ms(duration d) { return static_cast<double>(d.count()); }
 
 duration from_ms(double v) {
-  // Clamp keeps a freak draw (or a huge mean) from overflowing the millisecond count.
-  constexpr double limit = 1e15;  // about 31,700 years
+  // Clamp keeps a freak draw (or a huge mean) within the durations baton computes with,
+  // so the time of the answer (an instant plus this) never overflows.
+  const auto limit = static_cast<double>(max_duration.count());
+  if (!(v > 0)) {
+    return duration{0};  // also NaN, which clamp would pass through
+  }
   return duration{static_cast<std::int64_t>(std::llround(std::clamp(v, 0.0, limit)))};
 }
 

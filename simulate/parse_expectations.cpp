@@ -2,7 +2,9 @@
 // expectation with a one-line phrasing for the report.
 #include <algorithm>
 #include <array>
+#include <unordered_set>
 
+#include "simulate/limits.hpp"
 #include "simulate/scenario_state.hpp"
 
 namespace baton::simulate::detail {
@@ -81,13 +83,14 @@ bool read_roles(scenario_state& s, const item& value, std::string_view form_key,
   }
   bool ok = true;
   bool any = false;
+  std::unordered_set<std::string> listed;
   for (const auto& id : config::detail::read_id_list(r, value, "role id", true)) {
     any = true;
     if (!s.known_role(id, form_key)) {
       ok = false;
       continue;
     }
-    if (std::find(out.begin(), out.end(), id.id) != out.end()) {
+    if (!listed.insert(id.id).second) {
       r.error(id.at, std::string(form_key) + ": role " + id.id + " is listed twice");
       ok = false;
       continue;
@@ -267,9 +270,8 @@ std::optional<expectation> parse_expectation(scenario_state& s, const item& valu
       break;
     case expectation::kind::latency:
       if (!e.rule.empty() && !e.within && s.org != nullptr) {
-        auto rule = std::find_if(s.org->rules.begin(), s.org->rules.end(),
-                                 [&](const config::rule& ru) { return ru.id == e.rule; });
-        if (rule != s.org->rules.end() && rule->target.empty()) {
+        const config::rule* rule = s.find_rule(e.rule);
+        if (rule != nullptr && rule->target.empty()) {
           r.error(what.at, "latency: rule " + e.rule + " has no target; give within");
           ok = false;
         }
@@ -315,6 +317,11 @@ std::optional<expectation> parse_expectation(scenario_state& s, const item& valu
 }  // namespace
 
 void parse_expectations(scenario_state& s, const item& value) {
+  if (value.present() && value.node.IsSequence() && value.node.size() > max_expectations) {
+    s.r->error(value.at, "expect: " + grouped(value.node.size()) + " expectations (aliases counted); an exercise may "
+                                                                    "have at most " + grouped(max_expectations));
+    return;
+  }
   for (const auto& element : config::detail::read_list(*s.r, value, "a list of expectations")) {
     if (auto e = parse_expectation(s, element, false)) {
       s.sc->expectations.push_back(std::move(*e));

@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cmath>
 #include <set>
+#include <unordered_map>
 
+#include "simulate/limits.hpp"
 #include "simulate/scenario_state.hpp"
 
 namespace baton::simulate::detail {
@@ -143,11 +145,9 @@ bool parse_event(scenario_state& s, const item& value, pending& p) {
 
   if (auto type = config::detail::read_id(r, m.require("type"), "event type")) {
     e.type = type->id;
-    // As in the configuration: an organisation that lists no event types accepts any.
-    const auto& known = s.org != nullptr ? s.org->event_types : std::vector<std::string>{};
-    if (!known.empty() && std::find(known.begin(), known.end(), type->id) == known.end()) {
+    if (!s.known_event_type(type->id)) {
       r.error(type->at, "unknown event type " + in_quotes(type->id) + " in event (" +
-                            config::detail::suggest(type->id, known, "event types") + ")");
+                            config::detail::suggest(type->id, s.org->event_types, "event types") + ")");
       ok = false;
     }
   } else {
@@ -261,9 +261,15 @@ bool parse_reassign(scenario_state& s, const item& value, pending& p) {
   if (s.org != nullptr) {
     const config::role* ro = s.org->find_role(role->id);
     if (ro->scope == config::role_scope::business_unit && !unit) {
+      // The first dozen, as suggestions show them: the message is repeated per entry.
+      constexpr std::size_t shown = 12;
       std::string units;
-      for (const auto& bu : s.org->business_units) {
-        units += (units.empty() ? "" : ", ") + bu.id;
+      const auto& all = s.org->business_units;
+      for (std::size_t i = 0; i < all.size() && i < shown; ++i) {
+        units += (units.empty() ? "" : ", ") + all[i].id;
+      }
+      if (all.size() > shown) {
+        units += ", ... (" + std::to_string(all.size()) + " in all)";
       }
       r.error(m.at(), "reassign: role " + ro->id + " is scoped to business units, so business_unit is required" +
                           (units.empty() ? std::string{} : " (one of " + units + ")"));
@@ -341,12 +347,23 @@ void check_incidents(scenario_state& s, const std::vector<pending>& entries) {
   for (const auto& [name, p] : first_event) {
     names.push_back(name);
   }
+  // Incidents past max_incidents are reported once; entries naming them say no more.
+  std::set<std::string_view> over_limit;
   for (const auto& p : entries) {
     const injection& inj = p.inj;
     if (!p.timed || inj.incident.empty() || untimed.contains(inj.incident)) {
       continue;
     }
     if (inj.type == injection::kind::event) {
+      if (!s.incidents.contains(inj.incident) && s.incidents.size() == max_incidents) {
+        if (over_limit.empty()) {
+          r.error(p.incident_at, "event: incident " + inj.incident + " at " + inj.time.text + " would be incident " +
+                                     grouped(max_incidents + 1) + " of the exercise; an exercise may open at most " +
+                                     grouped(max_incidents) + " incidents");
+        }
+        over_limit.insert(inj.incident);
+        continue;
+      }
       auto [it, opened] = s.incidents.try_emplace(inj.incident);
       incident_info& info = it->second;
       if (opened) {
@@ -361,7 +378,8 @@ void check_incidents(scenario_state& s, const std::vector<pending>& entries) {
       }
       continue;
     }
-    if (inj.type != injection::kind::acknowledge && inj.type != injection::kind::resolve) {
+    if ((inj.type != injection::kind::acknowledge && inj.type != injection::kind::resolve) ||
+        over_limit.contains(inj.incident)) {
       continue;
     }
     std::string what(action_name(inj.type));
@@ -401,6 +419,13 @@ void check_incidents(scenario_state& s, const std::vector<pending>& entries) {
 
 void parse_timeline(scenario_state& s, const item& value) {
   reader& r = *s.r;
+  // Counted before anything is read: an entry repeated by an alias is as many entries
+  // as it appears, and each becomes an injection of its own.
+  if (value.present() && value.node.IsSequence() && value.node.size() > max_timeline_entries) {
+    r.error(value.at, "timeline: " + grouped(value.node.size()) + " entries (aliases counted); an exercise may have "
+                                                                  "at most " + grouped(max_timeline_entries));
+    return;
+  }
   std::vector<pending> entries;
   std::vector<item> elements =
       config::detail::read_list(r, value, "a list of timeline entries ({at, and one of event, acknowledge, ...})");
@@ -412,6 +437,7 @@ void parse_timeline(scenario_state& s, const item& value) {
     keys.push_back(a.key);
   }
   std::size_t index = 0;
+  std::size_t changes = 0;  // reassign and out_of_office entries, in file order
   for (const auto& element : elements) {
     ++index;
     mapping m(r, element, "timeline entry", keys);
@@ -442,6 +468,13 @@ void parse_timeline(scenario_state& s, const item& value) {
     }
     const auto& [kind, action] = given.front();
     p.inj.type = kind;
+    if (kind == injection::kind::reassign || kind == injection::kind::out_of_office) {
+      if (++changes == max_changes + 1) {
+        r.error(action.at, action.key + ": change " + grouped(changes) + " to the organisation (reassign and "
+                           "out_of_office entries, each a configuration reload); an exercise may make at most " +
+                           grouped(max_changes));
+      }
+    }
     switch (kind) {
       case injection::kind::event: p.ok = parse_event(s, action, p); break;
       case injection::kind::acknowledge: p.ok = parse_acknowledge(s, action, p); break;
@@ -457,16 +490,21 @@ void parse_timeline(scenario_state& s, const item& value) {
   }
 
   // A name given to an event that is the automatic name of another, unnamed one would
-  // merge two incidents nobody meant to merge.
+  // merge two incidents nobody meant to merge. Automatic names are unique (they carry
+  // the entry's index), so one lookup per named event finds the clash.
+  std::unordered_map<std::string_view, const pending*> unnamed;
+  for (const auto& p : entries) {
+    if (p.inj.type == injection::kind::event && !p.named) {
+      unnamed.emplace(p.inj.incident, &p);
+    }
+  }
   for (const auto& p : entries) {
     if (p.inj.type != injection::kind::event || !p.named || !p.inj.incident.starts_with("event-")) {
       continue;
     }
-    for (const auto& q : entries) {
-      if (q.inj.type == injection::kind::event && !q.named && q.inj.incident == p.inj.incident) {
-        r.error(p.incident_at, "incident name " + p.inj.incident + " is the name of the unnamed event at line " +
-                                   std::to_string(q.inj.at.line) + "; choose another name");
-      }
+    if (auto q = unnamed.find(p.inj.incident); q != unnamed.end()) {
+      r.error(p.incident_at, "incident name " + p.inj.incident + " is the name of the unnamed event at line " +
+                                 std::to_string(q->second->inj.at.line) + "; choose another name");
     }
   }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
 
 #include "engine/holder_resolver.hpp"
 
@@ -45,19 +46,26 @@ void responders::add_unavailable(const std::string& person, unavailability u) {
   if (it == by_person_.end()) {
     it = by_person_.emplace(person, default_).first;
   }
-  auto& list = it->second.unavailable;
-  list.insert(std::upper_bound(list.begin(), list.end(), u.from,
-                               [](timestamp t, const unavailability& x) { return t < x.from; }),
-              std::move(u));
+  it->second.announced.push_back(std::move(u));
 }
 
 const unavailability* responders::unavailable_at(std::string_view person, timestamp t) const {
-  for (const auto& u : of(person).unavailable) {
-    if (u.from <= t && t < u.until) {
-      return &u;
+  const auto& who = of(person);
+  // The scenario's intervals do not overlap (the loader checks), so only the last one
+  // starting at or before t can hold it: a binary search, however many there are.
+  const unavailability* found = nullptr;
+  auto next = std::upper_bound(who.unavailable.begin(), who.unavailable.end(), t,
+                               [](timestamp x, const unavailability& u) { return x < u.from; });
+  if (next != who.unavailable.begin() && t < std::prev(next)->until) {
+    found = &*std::prev(next);
+  }
+  // Announced absences may overlap anything; there are at most max_changes of them.
+  for (const auto& u : who.announced) {
+    if (u.from <= t && t < u.until && (found == nullptr || u.from < found->from)) {
+      found = &u;
     }
   }
-  return nullptr;
+  return found;
 }
 
 response responders::decide(const config::organisation& org, const config::person& person, timestamp now,

@@ -19,7 +19,8 @@ struct responder {
   delay_model delay = delay_model::fixed(std::chrono::minutes{5});
   double never = 0;  // probability of never answering a page
   bool working_hours_only = false;
-  std::vector<unavailability> unavailable;  // sorted by `from`
+  std::vector<unavailability> unavailable;  // the scenario's: sorted by `from`, never overlapping
+  std::vector<unavailability> announced;    // out_of_office entries of the run, as they happen
 };
 
 /// What a responder does about one page.

@@ -12,20 +12,25 @@
 #include "config/loader.hpp"
 #include "config/sources.hpp"
 #include "engine/holder_resolver.hpp"
+#include "simulate/limits.hpp"
 #include "simulate/scenario_state.hpp"
 
 namespace baton::simulate {
 namespace detail {
 namespace {
 
+// The ids of a section, listed once per load however many references are wrong: a
+// timeline of many misspelt names must not copy every id list once per mistake.
 template <class T>
-std::vector<std::string> ids_of(const std::vector<T>& items) {
-  std::vector<std::string> out;
-  out.reserve(items.size());
-  for (const auto& x : items) {
-    out.push_back(x.id);
+const std::vector<std::string>& ids_of(std::optional<std::vector<std::string>>& cache, const std::vector<T>& items) {
+  if (!cache) {
+    cache.emplace();
+    cache->reserve(items.size());
+    for (const auto& x : items) {
+      cache->push_back(x.id);
+    }
   }
-  return out;
+  return *cache;
 }
 
 void report_unknown(reader& r, const located_id& id, std::string_view noun, std::string_view plural,
@@ -59,13 +64,25 @@ std::optional<scenario_time> scenario_state::read_time(const item& value, bool b
   scenario_time t;
   t.text = text;
   if (text.starts_with('+')) {
-    auto offset = parse_duration(std::string_view(text).substr(1));
+    bool too_long = false;
+    auto offset = parse_duration(std::string_view(text).substr(1), &too_long);
     if (!offset) {
-      r->error(value.at, value.key + ": bad time " + in_quotes(text) + " (expected " + std::string(time_forms) + ")");
+      if (too_long) {
+        r->error(value.at, value.key + ": " + in_quotes(text) + " is longer than the longest duration baton accepts (" +
+                               format_duration(max_duration) + ")");
+      } else {
+        r->error(value.at, value.key + ": bad time " + in_quotes(text) + " (expected " + std::string(time_forms) + ")");
+      }
+      return std::nullopt;
+    }
+    auto at = checked_add(sc->start, *offset);
+    if (!at) {
+      r->error(value.at, value.key + ": " + text + " is after " + format_iso(max_time) +
+                             ", the last instant baton handles");
       return std::nullopt;
     }
     t.offset = *offset;
-    t.at = sc->start + *offset;
+    t.at = *at;
   } else {
     auto at = parse_iso(text, zone);
     if (!at) {
@@ -91,7 +108,7 @@ bool scenario_state::known_person(const located_id& id, std::string_view where) 
   if (org == nullptr || org->find_person(id.id) != nullptr) {
     return true;
   }
-  report_unknown(*r, id, "person", "people", ids_of(org->people), where);
+  report_unknown(*r, id, "person", "people", ids_of(people_ids_, org->people), where);
   return false;
 }
 
@@ -99,7 +116,7 @@ bool scenario_state::known_role(const located_id& id, std::string_view where) {
   if (org == nullptr || org->find_role(id.id) != nullptr) {
     return true;
   }
-  report_unknown(*r, id, "role", "roles", ids_of(org->roles), where);
+  report_unknown(*r, id, "role", "roles", ids_of(role_ids_, org->roles), where);
   return false;
 }
 
@@ -107,7 +124,7 @@ bool scenario_state::known_business_unit(const located_id& id, std::string_view 
   if (org == nullptr || org->find_business_unit(id.id) != nullptr) {
     return true;
   }
-  report_unknown(*r, id, "business unit", "business units", ids_of(org->business_units), where);
+  report_unknown(*r, id, "business unit", "business units", ids_of(business_unit_ids_, org->business_units), where);
   return false;
 }
 
@@ -115,16 +132,15 @@ bool scenario_state::known_system(const located_id& id, std::string_view where) 
   if (org == nullptr || org->find_system(id.id) != nullptr) {
     return true;
   }
-  report_unknown(*r, id, "system", "systems", ids_of(org->systems), where);
+  report_unknown(*r, id, "system", "systems", ids_of(system_ids_, org->systems), where);
   return false;
 }
 
 bool scenario_state::known_rule(const located_id& id, std::string_view where) {
-  if (org == nullptr || std::any_of(org->rules.begin(), org->rules.end(),
-                                    [&](const config::rule& ru) { return ru.id == id.id; })) {
+  if (org == nullptr || find_rule(id.id) != nullptr) {
     return true;
   }
-  report_unknown(*r, id, "rule", "rules", ids_of(org->rules), where);
+  report_unknown(*r, id, "rule", "rules", ids_of(rule_ids_, org->rules), where);
   return false;
 }
 
@@ -132,14 +148,41 @@ bool scenario_state::known_incident(const located_id& id, std::string_view where
   if (incidents.contains(id.id)) {
     return true;
   }
-  std::vector<std::string> names;
-  for (const auto& [name, info] : incidents) {
-    names.push_back(name);
+  if (!incident_names_) {
+    incident_names_.emplace();
+    incident_names_->reserve(incidents.size());
+    for (const auto& [name, info] : incidents) {
+      incident_names_->push_back(name);
+    }
   }
   r->error(id.at, "unknown incident " + in_quotes(id.id) + " in " + std::string(where) +
                       ": no event of the timeline opens it (" +
-                      config::detail::suggest(id.id, names, "incidents") + ")");
+                      config::detail::suggest(id.id, *incident_names_, "incidents") + ")");
   return false;
+}
+
+const config::rule* scenario_state::find_rule(std::string_view id) {
+  if (org == nullptr) {
+    return nullptr;
+  }
+  if (rules_by_id_.empty()) {
+    for (const auto& ru : org->rules) {
+      rules_by_id_.emplace(ru.id, &ru);
+    }
+  }
+  auto it = rules_by_id_.find(id);
+  return it == rules_by_id_.end() ? nullptr : it->second;
+}
+
+bool scenario_state::known_event_type(std::string_view type) {
+  // As in the configuration: an organisation that lists no event types accepts any.
+  if (org == nullptr || org->event_types.empty()) {
+    return true;
+  }
+  if (event_types_.empty()) {
+    event_types_.insert(org->event_types.begin(), org->event_types.end());
+  }
+  return event_types_.contains(type);
 }
 
 std::optional<double> read_probability(reader& r, const item& value) {
@@ -188,6 +231,77 @@ std::optional<std::uint64_t> read_seed(reader& r, const item& value) {
   r.error(value.at, value.key + ": expected a whole number from 0 to 18446744073709551615, found " +
                         config::detail::describe(value.node));
   return std::nullopt;
+}
+
+// How deeply the scenario may nest, aliases expanded. The YAML loader refuses deeper
+// text; this catches an alias inside the node it names, which yaml-cpp builds into a
+// cycle that would otherwise be walked without end.
+constexpr std::size_t max_scenario_depth = 64;
+
+// Counts the document as the loader will read it, aliases expanded, stopping at the
+// first limit passed: an anchored part repeated many times would otherwise be copied
+// into the scenario that many times. Iterative, so no nesting costs stack.
+bool within_size_limits(reader& r, const YAML::Node& root) {
+  struct frame {
+    YAML::Node node;
+    YAML::const_iterator it;
+    YAML::const_iterator end;
+    std::size_t depth;
+  };
+  std::vector<frame> open;
+  std::size_t nodes = 0;
+  std::size_t text = 0;
+  auto visit = [&](const YAML::Node& n, std::size_t depth) {
+    if (++nodes > max_scenario_nodes) {
+      r.error(r.at(n), "the scenario has more than " + grouped(max_scenario_nodes) +
+                           " YAML nodes once aliases are expanded (each *alias counts what its anchor names "
+                           "again); a scenario may have at most " + grouped(max_scenario_nodes));
+      return false;
+    }
+    if (n.IsScalar()) {
+      text += n.Scalar().size();
+      if (text > max_scenario_text_bytes) {
+        r.error(r.at(n), "the scenario holds more than " + std::to_string(max_scenario_text_bytes >> 20) +
+                             " MiB of text once aliases are expanded (each *alias counts its anchor's text again); "
+                             "a scenario may hold at most " + std::to_string(max_scenario_text_bytes >> 20) + " MiB");
+        return false;
+      }
+    } else if (n.IsSequence() || n.IsMap()) {
+      if (depth > max_scenario_depth) {
+        r.error(r.at(n), "the scenario nests more than " + std::to_string(max_scenario_depth) +
+                             " levels deep once aliases are expanded (is an alias inside the node it names?)");
+        return false;
+      }
+      open.push_back(frame{n, n.begin(), n.end(), depth});
+    }
+    return true;
+  };
+  if (!visit(root, 1)) {
+    return false;
+  }
+  while (!open.empty()) {
+    frame& f = open.back();
+    if (f.it == f.end) {
+      open.pop_back();
+      continue;
+    }
+    const std::size_t depth = f.depth + 1;
+    bool ok = true;
+    if (f.node.IsMap()) {
+      const YAML::Node key = f.it->first;
+      const YAML::Node value = f.it->second;
+      ++f.it;  // before visiting: a visit may grow `open` and move `f`
+      ok = visit(key, depth) && visit(value, depth);
+    } else {
+      const YAML::Node element = *f.it;
+      ++f.it;
+      ok = visit(element, depth);
+    }
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // Scenario problems in the order of the file, whichever part found them first.
@@ -239,6 +353,10 @@ scenario_result load_scenario(const std::filesystem::path& path) {
   if (!file.root.IsMap()) {
     r.error(r.at(file.root), "expected a mapping of scenario keys (name, config, start, timeline, expect, ...), "
                              "found " + config::detail::describe(file.root));
+    append_sorted(found, result.diagnostics);
+    return result;
+  }
+  if (!within_size_limits(r, file.root)) {
     append_sorted(found, result.diagnostics);
     return result;
   }
@@ -331,10 +449,15 @@ scenario_result load_scenario(const std::filesystem::path& path) {
     }
   }
   bool length_ok = true;
-  if (item v = top.get("length"); v.present()) {
-    auto d = config::detail::read_duration(r, v);
+  item length_item = top.get("length");
+  if (length_item.present()) {
+    auto d = config::detail::read_duration(r, length_item);
     if (d && d->count() <= 0) {
-      r.error(v.at, "length: the exercise must last longer than 0s");
+      r.error(length_item.at, "length: the exercise must last longer than 0s");
+      d.reset();
+    } else if (d && *d > max_length) {
+      r.error(length_item.at, "length: " + length_item.node.Scalar() + " is longer than the longest exercise (" +
+                                  format_duration(max_length) + "); rehearse a longer period as several exercises");
       d.reset();
     }
     if (d) {
@@ -342,6 +465,14 @@ scenario_result load_scenario(const std::filesystem::path& path) {
     } else {
       length_ok = false;
     }
+  }
+  if (start_ok && length_ok && !checked_add(sc.start, sc.length)) {
+    // The clock must be able to reach the end: every time of the exercise lies before it.
+    const item& at = length_item.present() ? length_item : start_item;
+    r.error(at.at, std::string(length_item.present() ? "length" : "start") + ": start + length (" +
+                       format_duration(sc.length) + ") is after " + format_iso(max_time) +
+                       ", the last instant baton handles");
+    length_ok = false;
   }
   s.start_known = start_ok && length_ok;
   if (item v = top.get("seed"); v.present()) {

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "config/yaml_reader.hpp"
@@ -65,6 +67,22 @@ struct scenario_state {
   bool known_rule(const located_id& id, std::string_view where);
   /// An incident the timeline opens (only meaningful once the timeline is read).
   bool known_incident(const located_id& id, std::string_view where);
+  /// The organisation's rule `id`; null when unknown or without an organisation.
+  const config::rule* find_rule(std::string_view id);
+  /// True when the organisation lists `type` among its event types, or lists none.
+  bool known_event_type(std::string_view type);
+
+ private:
+  // Filled on first use: a timeline of many entries looks up and suggests ids once per
+  // entry, which must not cost a pass over a section of the organisation each time.
+  std::optional<std::vector<std::string>> people_ids_;
+  std::optional<std::vector<std::string>> role_ids_;
+  std::optional<std::vector<std::string>> business_unit_ids_;
+  std::optional<std::vector<std::string>> system_ids_;
+  std::optional<std::vector<std::string>> rule_ids_;
+  std::optional<std::vector<std::string>> incident_names_;
+  std::unordered_map<std::string_view, const config::rule*> rules_by_id_;
+  std::unordered_set<std::string_view> event_types_;
 };
 
 /// "95%" or 0.95 (from 0 to 1 inclusive); reports anything else.
