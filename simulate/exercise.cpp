@@ -10,6 +10,7 @@
 #include "engine/engine.hpp"
 #include "engine/holder_resolver.hpp"
 #include "notifiers/notifier.hpp"
+#include "simulate/limits.hpp"
 #include "simulate/random.hpp"
 #include "simulate/responders.hpp"
 
@@ -59,6 +60,7 @@ class run {
  public:
   run(const scenario& sc, std::uint64_t seed, std::uint64_t stream, store::store& st)
       : sc_(sc),
+        stream_(stream),
         rng_(seed, stream),
         clock_(sc.start),
         people_(sc),
@@ -75,7 +77,8 @@ class run {
   }
 
   run_record finish() && {
-    store_.read_log({}, [&](const store::log_record& r) { record_.log.push_back(r); });
+    record_.log = &store_;
+    record_.log_records = static_cast<std::uint64_t>(engine_.log_head().seq);
     record_.end = sc_.end();
     return std::move(record_);
   }
@@ -89,6 +92,10 @@ class run {
       }
       if (!next || *next > end) {
         break;
+      }
+      if (++steps_ > max_run_steps) {
+        stop(fmt::format("stopped the virtual clock more than {} times", grouped(max_run_steps)),
+             fmt::format("a run may take at most {} steps", grouped(max_run_steps)));
       }
       clock_.set(*next);
       // Timers due now fire before anything scheduled for the same instant: a deadline
@@ -110,8 +117,31 @@ class run {
   }
 
  private:
+  // The run's bounds, checked after every engine call: one call adds at most what the
+  // open incidents' timers due at one instant produce, so a run stops close to the
+  // bound instead of growing until memory runs out.
+  void check_limits() {
+    if (record_.notifications.size() + inbox_.size() > max_run_notifications) {
+      stop(fmt::format("delivered more than {} notifications", grouped(max_run_notifications)),
+           fmt::format("a run may deliver at most {}", grouped(max_run_notifications)));
+    }
+    if (static_cast<std::uint64_t>(engine_.log_head().seq) > max_run_log_records) {
+      stop(fmt::format("wrote more than {} audit-log records", grouped(max_run_log_records)),
+           fmt::format("a run may write at most {}", grouped(max_run_log_records)));
+    }
+  }
+
+  [[noreturn]] void stop(const std::string& what, const std::string& bound) const {
+    const duration in = clock_.now() - sc_.start;
+    throw limit_exceeded(fmt::format(
+        "the exercise {} in run {} by +{} ({}); {}: look for a short reminder_interval or ack_timeout in the "
+        "configuration, or shorten the scenario's length",
+        what, stream_, format_duration(in), engine::format_local(clock_.now(), sc_.zone), bound));
+  }
+
   // Answers every page delivered since the last look.
   void drain() {
+    check_limits();
     std::vector<notifiers::notification> delivered;
     delivered.swap(inbox_);
     for (auto& n : delivered) {
@@ -283,6 +313,8 @@ class run {
   }
 
   const scenario& sc_;
+  std::uint64_t stream_;
+  std::size_t steps_ = 0;
   rng rng_;
   engine::manual_clock clock_;
   responders people_;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace baton::simulate {
 namespace json = boost::json;
@@ -188,6 +189,9 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
   std::unordered_map<std::int64_t, std::size_t> span_at;      // escalation id -> index in out.spans
   std::unordered_map<std::int64_t, std::string> target_specs;
   std::unordered_map<std::int64_t, json::object> first_event;
+  // Spans by incident, for the resolution that ends them all: a scan of every span per
+  // resolution would make an exercise of many incidents quadratic.
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> spans_of_incident;
   auto incident = [&](std::int64_t id) -> incident_summary* {
     auto it = incident_at.find(id);
     return it == incident_at.end() ? nullptr : &out.incidents[it->second];
@@ -197,15 +201,15 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
     return it == span_at.end() ? nullptr : &out.spans[it->second];
   };
 
-  for (const auto& r : rec.log) {
+  auto read = [&](const store::log_record& r) {
     const bool needed = structural(r.kind);
     if (!needed && !with_timeline) {
-      continue;
+      return;
     }
     boost::system::error_code ec;
     auto parsed = json::parse(r.details, ec);
     if (ec || !parsed.is_object()) {
-      continue;  // the engine writes objects; a record that is not one says nothing here
+      return;  // the engine writes objects; a record that is not one says nothing here
     }
     const auto& d = parsed.as_object();
     if (with_timeline) {
@@ -247,6 +251,7 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
       s.target_at = instant(d, "target");
       target_specs[s.escalation_id] = str(d, "target_spec");
       span_at.emplace(s.escalation_id, out.spans.size());
+      spans_of_incident[s.incident_id].push_back(out.spans.size());
       out.spans.push_back(std::move(s));
     } else if (r.kind == "holder.resolved") {
       if (auto* s = span(d); s != nullptr && !str(d, "holder").empty()) {
@@ -294,9 +299,10 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
       if (auto* inc = incident(r.incident_id)) {
         inc->resolved_at = r.at;
       }
-      for (auto& s : out.spans) {
-        if (s.incident_id == r.incident_id && s.until > r.at) {
-          s.until = r.at;
+      if (auto spans = spans_of_incident.find(r.incident_id); spans != spans_of_incident.end()) {
+        for (auto i : spans->second) {
+          auto& s = out.spans[i];
+          s.until = std::min(s.until, r.at);
         }
       }
     } else if (r.kind == "notification.failed") {
@@ -317,8 +323,12 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
                                            str(d, "rule"))});
       }
     }
+  };
+  if (rec.log != nullptr) {
+    rec.log->read_log({}, read);
   }
 
+  out.notifications.reserve(out.notifications.size() + rec.notifications.size());
   for (const auto& n : rec.notifications) {
     notification_entry e;
     e.at = n.created_at;
@@ -368,13 +378,14 @@ void describe_run(const scenario& sc, const run_record& rec, exercise_report& ou
                              fmt::format("{} was accountable and never engaged before the exercise ended", s.role)});
     }
   }
+  std::unordered_set<std::string> lanes(out.roles.begin(), out.roles.end());
   for (const auto& s : out.spans) {
-    if (std::find(out.roles.begin(), out.roles.end(), s.role) == out.roles.end()) {
+    if (lanes.insert(s.role).second) {
       out.roles.push_back(s.role);
     }
   }
   for (const auto& n : out.notifications) {
-    if (!n.role.empty() && std::find(out.roles.begin(), out.roles.end(), n.role) == out.roles.end()) {
+    if (!n.role.empty() && lanes.insert(n.role).second) {
       out.roles.push_back(n.role);
     }
   }
