@@ -101,89 +101,85 @@ std::string rule_phrase(std::string_view rule) {
   return rule.empty() ? std::string{"initial routing"} : fmt::format("rule {}", rule);
 }
 
-const incident_summary* find_incident(const exercise_report& r, std::int64_t id) {
+report_index::report_index(const exercise_report& r) : r_(&r) {
+  incidents_.reserve(r.incidents.size());
   for (const auto& i : r.incidents) {
-    if (i.id == id) {
-      return &i;
+    if (incidents_.emplace(i.id, &i).second) {
+      order_.push_back(i.id);
     }
   }
-  return nullptr;
+  // The first name seen wins, pages before notifications, as a scan would find it.
+  for (const auto& s : r.spans) {
+    for (const auto& p : s.pages) {
+      if (!p.person_name.empty()) {
+        names_.try_emplace(p.person, p.person_name);
+      }
+    }
+    if (!s.role_title.empty()) {
+      titles_.try_emplace(s.role, s.role_title);
+    }
+    auto& of_incident = spans_[s.incident_id];
+    if (of_incident.empty() && !incidents_.contains(s.incident_id)) {
+      order_.push_back(s.incident_id);
+    }
+    of_incident.push_back(&s);
+  }
+  for (const auto& n : r.notifications) {
+    if (!n.person_name.empty()) {
+      names_.try_emplace(n.person, n.person_name);
+    }
+  }
+  for (auto& [id, spans] : spans_) {
+    std::stable_sort(spans.begin(), spans.end(), [](const auto* a, const auto* b) { return a->from < b->from; });
+  }
 }
 
-std::string incident_label(const exercise_report& r, std::int64_t id) {
+const incident_summary* report_index::incident(std::int64_t id) const {
+  auto it = incidents_.find(id);
+  return it == incidents_.end() ? nullptr : it->second;
+}
+
+std::string_view report_index::person_name(std::string_view person) const {
+  auto it = names_.find(person);
+  return it == names_.end() ? std::string_view{} : it->second;
+}
+
+std::string_view report_index::role_title(std::string_view role) const {
+  auto it = titles_.find(role);
+  return it == titles_.end() ? std::string_view{} : it->second;
+}
+
+const std::vector<const accountability_span*>& report_index::spans_of(std::int64_t incident_id) const {
+  static const std::vector<const accountability_span*> none;
+  auto it = spans_.find(incident_id);
+  return it == spans_.end() ? none : it->second;
+}
+
+std::string incident_label(const report_index& x, std::int64_t id) {
   if (id == 0) {
     return "–";
   }
-  const auto* i = find_incident(r, id);
+  const auto* i = x.incident(id);
   if (i == nullptr || i->name.empty()) {
     return fmt::format("#{}", id);
   }
   return fmt::format("#{} {}", id, i->name);
 }
 
-std::string person_name(const exercise_report& r, std::string_view person) {
-  for (const auto& s : r.spans) {
-    for (const auto& p : s.pages) {
-      if (p.person == person && !p.person_name.empty()) {
-        return p.person_name;
-      }
-    }
-  }
-  for (const auto& n : r.notifications) {
-    if (n.person == person && !n.person_name.empty()) {
-      return n.person_name;
-    }
-  }
-  return {};
-}
-
-std::string person_label(const exercise_report& r, std::string_view person) {
-  auto name = person_name(r, person);
+std::string person_label(const report_index& x, std::string_view person) {
+  auto name = x.person_name(person);
   if (name.empty() || name == person) {
     return std::string{person};
   }
   return fmt::format("{} ({})", name, person);
 }
 
-std::string role_title(const exercise_report& r, std::string_view role) {
-  for (const auto& s : r.spans) {
-    if (s.role == role && !s.role_title.empty()) {
-      return s.role_title;
-    }
-  }
-  return {};
-}
-
-std::string role_label(const exercise_report& r, std::string_view role) {
-  auto title = role_title(r, role);
+std::string role_label(const report_index& x, std::string_view role) {
+  auto title = x.role_title(role);
   if (title.empty() || title == role) {
     return std::string{role};
   }
   return fmt::format("{} ({})", title, role);
-}
-
-std::vector<const accountability_span*> spans_of(const exercise_report& r, std::int64_t incident_id) {
-  std::vector<const accountability_span*> out;
-  for (const auto& s : r.spans) {
-    if (s.incident_id == incident_id) {
-      out.push_back(&s);
-    }
-  }
-  std::stable_sort(out.begin(), out.end(), [](const auto* a, const auto* b) { return a->from < b->from; });
-  return out;
-}
-
-std::vector<std::int64_t> incident_order(const exercise_report& r) {
-  std::vector<std::int64_t> ids;
-  for (const auto& i : r.incidents) {
-    ids.push_back(i.id);
-  }
-  for (const auto& s : r.spans) {
-    if (std::find(ids.begin(), ids.end(), s.incident_id) == ids.end()) {
-      ids.push_back(s.incident_id);
-    }
-  }
-  return ids;
 }
 
 std::string span_interval(const exercise_report& r, const accountability_span& s) {
@@ -193,7 +189,8 @@ std::string span_interval(const exercise_report& r, const accountability_span& s
   return fmt::format("{} → {}", offset(r, s.from), offset(r, s.until));
 }
 
-std::string span_outcome(const exercise_report& r, const accountability_span& s) {
+std::string span_outcome(const report_index& x, const accountability_span& s) {
+  const exercise_report& r = x.report();
   switch (s.end) {
     case span_end::engaged: {
       std::string out = "engaged";
@@ -201,7 +198,7 @@ std::string span_outcome(const exercise_report& r, const accountability_span& s)
         out += " at " + offset(r, *s.engaged_at);
       }
       if (!s.engaged_by.empty()) {
-        out += " by " + person_label(r, s.engaged_by);
+        out += " by " + person_label(x, s.engaged_by);
       }
       if (s.stepped_in != step_in::none) {
         out += fmt::format(" (stepped in: {})", to_string(s.stepped_in));
@@ -272,18 +269,20 @@ std::size_t text_width(std::string_view utf8) {
       std::count_if(utf8.begin(), utf8.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0U) != 0x80U; }));
 }
 
-table notifications_table(const exercise_report& r) {
+table notifications_table(const report_index& x) {
+  const exercise_report& r = x.report();
   table t{{"at", "incident", "kind", "to", "role", "rule", "outcome", "response"},
           {false, false, false, false, false, false, false, false},
           {}};
   for (const auto& n : r.notifications) {
-    t.rows.push_back({when(r, n.at), incident_label(r, n.incident_id), n.kind, cell(person_label(r, n.person)),
+    t.rows.push_back({when(r, n.at), incident_label(x, n.incident_id), n.kind, cell(person_label(x, n.person)),
                       cell(n.role), rule_label(n.rule), cell(n.outcome), cell(n.response)});
   }
   return t;
 }
 
-table acknowledgements_table(const exercise_report& r) {
+table acknowledgements_table(const report_index& x) {
+  const exercise_report& r = x.report();
   table t{{"at", "incident", "person", "accepted", "engaged roles", "detail"},
           {false, false, false, false, false, false},
           {}};
@@ -292,13 +291,14 @@ table acknowledgements_table(const exercise_report& r) {
     for (const auto& role : a.engaged_roles) {
       roles += (roles.empty() ? "" : ", ") + role;
     }
-    t.rows.push_back({when(r, a.at), incident_label(r, a.incident_id), cell(person_label(r, a.person)),
+    t.rows.push_back({when(r, a.at), incident_label(x, a.incident_id), cell(person_label(x, a.person)),
                       a.accepted ? "✔ yes" : "✘ no", cell(roles), cell(a.detail)});
   }
   return t;
 }
 
-table latency_table(const exercise_report& r) {
+table latency_table(const report_index& x) {
+  const exercise_report& r = x.report();
   table t{{"incident", "rule", "role", "triggered", "target", "latency", "met"},
           {false, false, false, false, true, true, false},
           {}};
@@ -315,25 +315,27 @@ table latency_table(const exercise_report& r) {
     } else {
       met = l.met ? "✔ met" : "✘ missed";
     }
-    t.rows.push_back({incident_label(r, l.incident_id), rule_label(l.rule), cell(l.role), when(r, l.triggered_at),
+    t.rows.push_back({incident_label(x, l.incident_id), rule_label(l.rule), cell(l.role), when(r, l.triggered_at),
                       cell(target), l.latency ? human_duration(*l.latency) : "never engaged", met});
   }
   return t;
 }
 
-table gaps_table(const exercise_report& r) {
+table gaps_table(const report_index& x) {
+  const exercise_report& r = x.report();
   table t{{"at", "incident", "kind", "role", "rule", "what"}, {false, false, false, false, false, false}, {}};
   for (const auto& g : r.gaps) {
-    t.rows.push_back({when(r, g.at), incident_label(r, g.incident_id), g.kind, cell(g.role),
+    t.rows.push_back({when(r, g.at), incident_label(x, g.incident_id), g.kind, cell(g.role),
                       g.rule.empty() && g.role.empty() ? "–" : rule_label(g.rule), g.text});
   }
   return t;
 }
 
-table timeline_table(const exercise_report& r) {
+table timeline_table(const report_index& x) {
+  const exercise_report& r = x.report();
   table t{{"offset", "local time", "incident", "actor", "kind", "what"}, {true, false, false, false, false, false}, {}};
   for (const auto& e : r.timeline) {
-    t.rows.push_back({offset(r, e.at), local(r, e.at), incident_label(r, e.incident_id), cell(e.actor), cell(e.kind),
+    t.rows.push_back({offset(r, e.at), local(r, e.at), incident_label(x, e.incident_id), cell(e.actor), cell(e.kind),
                       e.text});
   }
   return t;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "simulate/report.hpp"
@@ -34,26 +35,46 @@ std::string percent(double share);
 std::string rule_label(std::string_view rule);
 /// "rule severity-high", or "initial routing": how a span came about, in a sentence.
 std::string rule_phrase(std::string_view rule);
-const incident_summary* find_incident(const exercise_report& r, std::int64_t id);
-/// "#3 model-drift", or "#3" for an incident the report does not list.
-std::string incident_label(const exercise_report& r, std::int64_t id);
-/// A person's name from the pages and notifications that named them; "" when none did.
-std::string person_name(const exercise_report& r, std::string_view person);
-/// "Amara Okafor (amara)", or "amara" when the name is unknown.
-std::string person_label(const exercise_report& r, std::string_view person);
-/// The role's title from the spans; "" when unknown.
-std::string role_title(const exercise_report& r, std::string_view role);
-/// "Head of Risk (risk-owner)", or "risk-owner" when the title is unknown.
-std::string role_label(const exercise_report& r, std::string_view role);
 
-/// The spans of one incident, ordered by when they began (stable).
-std::vector<const accountability_span*> spans_of(const exercise_report& r, std::int64_t incident_id);
-/// Incident ids in report order, then any that only spans name.
-std::vector<std::int64_t> incident_order(const exercise_report& r);
+/// The lookups a rendering makes for every row (incidents by id, people's names, role
+/// titles, the spans of each incident), built once per report: looking each up by a
+/// scan of the report would make a rendering of many incidents quadratic. The report
+/// must outlive the index and not change while it is used.
+class report_index {
+ public:
+  explicit report_index(const exercise_report& r);
+
+  const exercise_report& report() const noexcept { return *r_; }
+  const incident_summary* incident(std::int64_t id) const;
+  /// A person's name from the pages and notifications that named them; "" when none did.
+  std::string_view person_name(std::string_view person) const;
+  /// The role's title from the spans; "" when unknown.
+  std::string_view role_title(std::string_view role) const;
+  /// The spans of one incident, ordered by when they began (stable).
+  const std::vector<const accountability_span*>& spans_of(std::int64_t incident_id) const;
+  /// Incident ids in report order, then any that only spans name.
+  const std::vector<std::int64_t>& incident_order() const noexcept { return order_; }
+
+ private:
+  const exercise_report* r_;
+  std::unordered_map<std::int64_t, const incident_summary*> incidents_;
+  std::unordered_map<std::string_view, std::string_view> names_;
+  std::unordered_map<std::string_view, std::string_view> titles_;
+  std::unordered_map<std::int64_t, std::vector<const accountability_span*>> spans_;
+  std::vector<std::int64_t> order_;
+};
+
+/// "#3 model-drift", or "#3" for an incident the report does not list.
+std::string incident_label(const report_index& x, std::int64_t id);
+/// "Amara Okafor (amara)", or "amara" when the name is unknown.
+std::string person_label(const report_index& x, std::string_view person);
+/// "Head of Risk (risk-owner)", or "risk-owner" when the title is unknown.
+std::string role_label(const report_index& x, std::string_view role);
+
 /// "+0s → +2h5m", or "+0s → end of exercise (+7d)" for a span that ran to the end.
 std::string span_interval(const exercise_report& r, const accountability_span& s);
 /// How the span ended, one sentence: "engaged at +12m by Amara Okafor (amara), the primary".
-std::string span_outcome(const exercise_report& r, const accountability_span& s);
+std::string span_outcome(const report_index& x, const accountability_span& s);
 /// "target +24h: met", "target +24h: breached", "no target".
 std::string span_target(const exercise_report& r, const accountability_span& s);
 /// The paging line for one page: "+0s Amara Okafor (amara) as risk-owner, rung primary amara".
@@ -74,11 +95,11 @@ struct table {
   std::vector<std::vector<std::string>> rows;
 };
 
-table notifications_table(const exercise_report& r);
-table acknowledgements_table(const exercise_report& r);
-table latency_table(const exercise_report& r);
-table gaps_table(const exercise_report& r);
-table timeline_table(const exercise_report& r);
+table notifications_table(const report_index& x);
+table acknowledgements_table(const report_index& x);
+table latency_table(const report_index& x);
+table gaps_table(const report_index& x);
+table timeline_table(const report_index& x);
 table rule_table(const monte_carlo_summary& mc);
 table role_table(const monte_carlo_summary& mc);
 

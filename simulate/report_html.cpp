@@ -147,13 +147,19 @@ void write_expectations(const exercise_report& r, std::ostream& out) {
 }
 
 void write_picture(const exercise_report& r, std::ostream& out) {
-  out << "<section id=\"picture\">\n<h2>Timeline at a glance</h2>\n<figure>\n" << rd::timeline_svg(r);
+  out << "<section id=\"picture\">\n<h2>Timeline at a glance</h2>\n";
+  if (auto why = rd::timeline_omitted(r); !why.empty()) {
+    out << "<p class=\"muted\">" << escape_markup(why) << "</p>\n</section>\n";
+    return;
+  }
+  out << "<figure>\n" << rd::timeline_svg(r);
   out << "<figcaption>One lane per role; bars are the spans in which the role was accountable for an incident, "
          "amber while paging, green from engagement on. Triangles are pages, diamonds acknowledgements, "
          "dashed lines engagement targets. Hover a bar or marker for details.</figcaption>\n</figure>\n</section>\n";
 }
 
-void write_incidents(const exercise_report& r, std::ostream& out) {
+void write_incidents(const rd::report_index& x, std::ostream& out) {
+  const exercise_report& r = x.report();
   out << "<section id=\"incidents\">\n<h2>Incidents</h2>\n";
   if (r.incidents.empty()) {
     out << "<p class=\"muted\">None opened.</p>\n</section>\n";
@@ -164,7 +170,7 @@ void write_incidents(const exercise_report& r, std::ostream& out) {
     std::string system = i.system_name.empty() || i.system_name == i.system
                              ? i.system
                              : fmt::format("{} ({})", i.system_name, i.system);
-    out << "<li><strong>" << escape_markup(rd::incident_label(r, i.id)) << "</strong>: "
+    out << "<li><strong>" << escape_markup(rd::incident_label(x, i.id)) << "</strong>: "
         << escape_markup(system.empty() ? "no system" : system);
     if (!i.type.empty()) {
       out << ", " << escape_markup(i.type);
@@ -193,23 +199,24 @@ void write_incidents(const exercise_report& r, std::ostream& out) {
   out << "</ul>\n</section>\n";
 }
 
-void write_accountability(const exercise_report& r, std::ostream& out) {
+void write_accountability(const rd::report_index& x, std::ostream& out) {
+  const exercise_report& r = x.report();
   out << "<section id=\"accountability\">\n<h2>Who was accountable when</h2>\n";
   if (r.spans.empty()) {
     out << "<p class=\"muted\">Nobody was made accountable.</p>\n</section>\n";
     return;
   }
-  for (auto id : rd::incident_order(r)) {
-    auto spans = rd::spans_of(r, id);
+  for (auto id : x.incident_order()) {
+    const auto& spans = x.spans_of(id);
     if (spans.empty()) {
       continue;
     }
-    out << "<h3>" << escape_markup(rd::incident_label(r, id)) << "</h3>\n<ul class=\"spans\">\n";
+    out << "<h3>" << escape_markup(rd::incident_label(x, id)) << "</h3>\n<ul class=\"spans\">\n";
     for (const auto* s : spans) {
-      out << "<li><strong>" << escape_markup(rd::role_label(r, s->role)) << "</strong>, "
+      out << "<li><strong>" << escape_markup(rd::role_label(x, s->role)) << "</strong>, "
           << escape_markup(rd::rule_phrase(s->rule)) << ": " << escape_markup(rd::span_interval(r, *s)) << "<br>"
           << (s->end == span_end::engaged ? "<span class=\"held\">✔</span> " : "<span class=\"not-held\">✘</span> ")
-          << escape_markup(rd::span_outcome(r, *s)) << "; " << escape_markup(rd::span_target(r, *s));
+          << escape_markup(rd::span_outcome(x, *s)) << "; " << escape_markup(rd::span_target(r, *s));
       if (!s->pages.empty()) {
         out << "\n<ol class=\"pages\">\n";
         for (const auto& p : s->pages) {
@@ -268,21 +275,22 @@ void write_html(const exercise_report& r, std::ostream& out) {
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   out << "<title>Exercise: " << escape_markup(r.name) << " — " << (r.passed ? "PASSED" : "FAILED") << "</title>\n";
   out << "<style>" << style << "</style>\n</head>\n<body>\n<main>\n";
+  const rd::report_index x(r);
   write_header(r, out);
   write_expectations(r, out);
   write_picture(r, out);
-  write_incidents(r, out);
-  write_accountability(r, out);
+  write_incidents(x, out);
+  write_accountability(x, out);
   out << "<section id=\"notifications\">\n<h2>Notifications</h2>\n";
-  write_table(rd::notifications_table(r), out, "None sent.");
+  write_table(rd::notifications_table(x), out, "None sent.");
   out << "</section>\n<section id=\"acknowledgements\">\n<h2>Acknowledgements</h2>\n";
-  write_table(rd::acknowledgements_table(r), out, "None.");
+  write_table(rd::acknowledgements_table(x), out, "None.");
   out << "</section>\n<section id=\"latency\">\n<h2>Latency vs target</h2>\n";
-  write_table(rd::latency_table(r), out, "No escalations.");
+  write_table(rd::latency_table(x), out, "No escalations.");
   out << "</section>\n<section id=\"gaps\">\n<h2>Gaps found</h2>\n";
-  write_table(rd::gaps_table(r), out, "None.");
+  write_table(rd::gaps_table(x), out, "None.");
   out << "</section>\n<section id=\"timeline\">\n<h2>Timeline</h2>\n";
-  write_table(rd::timeline_table(r), out, "Empty.");
+  write_table(rd::timeline_table(x), out, "Empty.");
   out << "</section>\n";
   write_monte_carlo(r, out);
   out << "</main>\n</body>\n</html>\n";

@@ -5,45 +5,73 @@
 #include <boost/json.hpp>
 
 #include <ostream>
+#include <vector>
 
+#include "base/text.hpp"
 #include "simulate/report.hpp"
 
 namespace baton::simulate {
 namespace {
 namespace json = boost::json;
 
+void emit(std::ostream& out, json::value v);
+
 class writer {
  public:
   explicit writer(const exercise_report& r) : r_(r) {}
 
-  json::object report() const {
-    json::object o;
-    o["name"] = r_.name;
-    o["description"] = r_.description;
-    o["scenario_file"] = r_.scenario_file;
-    o["organisation"] = r_.organisation;
-    o["config_version"] = r_.config_version;
-    o["zone"] = r_.zone_name;
-    o["start"] = format_iso(r_.start);
-    o["end"] = format_iso(r_.end);
-    o["length_ms"] = ms(r_.end - r_.start);
-    o["seed"] = r_.seed;
-    o["passed"] = r_.passed;
-    o["expectations"] = each(r_.expectations, [&](const auto& e) { return expectation(e); });
-    o["incidents"] = each(r_.incidents, [&](const auto& i) { return incident(i); });
-    o["roles"] = each(r_.roles, [](const auto& role) { return json::value(role); });
-    o["spans"] = each(r_.spans, [&](const auto& s) { return span(s); });
-    o["notifications"] = each(r_.notifications, [&](const auto& n) { return notification(n); });
-    o["acknowledgements"] = each(r_.acknowledgements, [&](const auto& a) { return acknowledgement(a); });
-    o["latencies"] = each(r_.latencies, [&](const auto& l) { return latency(l); });
-    o["gaps"] = each(r_.gaps, [&](const auto& g) { return gap_entry(g); });
-    o["timeline"] = each(r_.timeline, [&](const auto& e) { return timeline(e); });
+  /// Writes the report as one JSON object, section by section and list element by list
+  /// element: the report of a big exercise is hundreds of megabytes as a JSON tree, and
+  /// only one element of it needs to exist at a time. The bytes are those
+  /// json::serialize would write for the whole tree.
+  void write(std::ostream& out) const {
+    out << '{';
+    bool first = true;
+    auto key = [&](std::string_view k) {
+      out << (first ? "" : ",") << json::serialize(json::string(k)) << ':';
+      first = false;
+    };
+    auto value = [&](std::string_view k, json::value v) {
+      key(k);
+      emit(out, std::move(v));
+    };
+    auto list = [&](std::string_view k, const auto& range, auto&& f) {
+      key(k);
+      out << '[';
+      bool first_element = true;
+      for (const auto& item : range) {
+        out << (first_element ? "" : ",");
+        first_element = false;
+        emit(out, json::value(f(item)));
+      }
+      out << ']';
+    };
+    value("name", json::string(r_.name));
+    value("description", json::string(r_.description));
+    value("scenario_file", json::string(r_.scenario_file));
+    value("organisation", json::string(r_.organisation));
+    value("config_version", json::string(r_.config_version));
+    value("zone", json::string(r_.zone_name));
+    value("start", json::string(format_iso(r_.start)));
+    value("end", json::string(format_iso(r_.end)));
+    value("length_ms", ms(r_.end - r_.start));
+    value("seed", r_.seed);
+    value("passed", r_.passed);
+    list("expectations", r_.expectations, [&](const auto& e) { return expectation(e); });
+    list("incidents", r_.incidents, [&](const auto& i) { return incident(i); });
+    list("roles", r_.roles, [](const auto& role) { return json::string(role); });
+    list("spans", r_.spans, [&](const auto& s) { return span(s); });
+    list("notifications", r_.notifications, [&](const auto& n) { return notification(n); });
+    list("acknowledgements", r_.acknowledgements, [&](const auto& a) { return acknowledgement(a); });
+    list("latencies", r_.latencies, [&](const auto& l) { return latency(l); });
+    list("gaps", r_.gaps, [&](const auto& g) { return gap_entry(g); });
+    list("timeline", r_.timeline, [&](const auto& e) { return timeline(e); });
     if (r_.monte_carlo) {
-      o["monte_carlo"] = monte_carlo(*r_.monte_carlo);
+      value("monte_carlo", monte_carlo(*r_.monte_carlo));
     } else {
-      o["monte_carlo"] = nullptr;
+      value("monte_carlo", nullptr);
     }
-    return o;
+    out << '}';
   }
 
  private:
@@ -238,10 +266,50 @@ class writer {
   const exercise_report& r_;
 };
 
+// Strings from the scenario, the configuration or the run may hold bytes that are not
+// UTF-8; Boost.JSON escapes control characters but copies such bytes as they are, and a
+// document with them is not JSON. One pass over every string (iterative: the nesting
+// is shallow, but no recursion is needed) replaces them with U+FFFD.
+void make_valid_utf8(json::value& root);
+
+// One value, made valid UTF-8, serialised in pieces rather than into one string.
+void emit(std::ostream& out, json::value v) {
+  make_valid_utf8(v);
+  json::serializer sr;
+  sr.reset(&v);
+  char buf[4096];
+  while (!sr.done()) {
+    out << sr.read(buf);
+  }
+}
+
+void make_valid_utf8(json::value& root) {
+  std::vector<json::value*> todo{&root};
+  while (!todo.empty()) {
+    json::value* v = todo.back();
+    todo.pop_back();
+    if (auto* s = v->if_string()) {
+      if (!is_valid_utf8(*s)) {
+        *s = valid_utf8(*s);
+      }
+    } else if (auto* a = v->if_array()) {
+      for (auto& e : *a) {
+        todo.push_back(&e);
+      }
+    } else if (auto* o = v->if_object()) {
+      for (auto& kv : *o) {
+        todo.push_back(&kv.value());
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void write_json(const exercise_report& r, std::ostream& out) {
-  out << json::serialize(writer{r}.report()) << '\n';
+  // Keys are the writer's own ASCII names; only values carry text from outside.
+  writer{r}.write(out);
+  out << '\n';
 }
 
 }  // namespace baton::simulate

@@ -10,8 +10,10 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
+#include "base/text.hpp"
 #include "simulate/report_format.hpp"
 
 namespace baton::simulate::report_detail {
@@ -191,6 +193,7 @@ struct lane {
   std::vector<bar> bars;
   std::vector<double> row_end;  // rightmost pixel in use, per row
   std::vector<double> marks;    // x of every marker drawn in the lane, sorted, for labels
+  std::unordered_map<std::int64_t, std::vector<std::size_t>> bars_of_incident;  // indexes into bars
   double y = 0;
 
   std::size_t rows() const { return std::max<std::size_t>(1, row_end.size()); }
@@ -198,12 +201,12 @@ struct lane {
   double row_y(std::size_t row) const { return y + static_cast<double>(row) * row_h; }
 };
 
-std::string bar_label(const exercise_report& r, const accountability_span& s, bool several_incidents) {
+std::string bar_label(const report_index& x, const accountability_span& s, bool several_incidents) {
   std::string what;
   switch (s.end) {
     case span_end::engaged: {
-      auto name = person_name(r, s.engaged_by);
-      what = name.empty() ? (s.engaged_by.empty() ? "engaged" : s.engaged_by) : name;
+      auto name = x.person_name(s.engaged_by);
+      what = name.empty() ? (s.engaged_by.empty() ? "engaged" : s.engaged_by) : std::string{name};
       break;
     }
     case span_end::unowned:
@@ -231,12 +234,14 @@ void place(lane& l, bar b) {
   } else if (b.x_to - b.x_from >= w + 8) {
     b.label_x = b.x_from + 5;
   } else {
-    // Beside the bar, moved past any marker it would hide.
-    // One pass suffices: the marks are sorted and the label only moves right.
+    // Beside the bar, moved past any marker it would hide. One pass from the first
+    // mark that can be in the way suffices: the marks are sorted and the label only
+    // moves right, so a mark past its right end ends the search.
     b.label_x = bar_end + 4;
-    for (double m : l.marks) {
-      if (m > b.label_x - 7 && m < b.label_x + w + 7) {
-        b.label_x = m + 8;
+    for (auto m = std::upper_bound(l.marks.begin(), l.marks.end(), b.label_x - 7);
+         m != l.marks.end() && *m < b.label_x + w + 7; ++m) {
+      if (*m > b.label_x - 7) {
+        b.label_x = *m + 8;
       }
     }
   }
@@ -250,39 +255,24 @@ void place(lane& l, bar b) {
   }
   l.row_end[row] = extent;
   b.row = row;
+  l.bars_of_incident[b.span->incident_id].push_back(l.bars.size());
   l.bars.push_back(std::move(b));
 }
 
-lane* find_lane(std::vector<lane>& lanes, std::string_view role) {
-  for (auto& l : lanes) {
-    if (l.role == role) {
-      return &l;
-    }
+// The row of lane `l` where a marker about `incident` at `t` belongs: the bar it falls
+// on, else any bar of that incident, else the first row.
+std::size_t marker_row(const lane& l, std::int64_t incident, timestamp t) {
+  auto bars = l.bars_of_incident.find(incident);
+  if (bars == l.bars_of_incident.end()) {
+    return 0;
   }
-  return nullptr;
-}
-
-// The row of `role`'s lane where a marker about `incident` at `t` belongs: the bar it
-// falls on, else any bar of that incident, else the first row.
-std::optional<std::pair<const lane*, std::size_t>> marker_row(std::vector<lane>& lanes, std::string_view role,
-                                                              std::int64_t incident, timestamp t) {
-  lane* l = find_lane(lanes, role);
-  if (l == nullptr) {
-    return std::nullopt;
-  }
-  const bar* any = nullptr;
-  for (const auto& b : l->bars) {
-    if (b.span->incident_id != incident) {
-      continue;
-    }
+  for (auto i : bars->second) {
+    const auto& b = l.bars[i];
     if (b.span->from <= t && t <= b.span->until) {
-      return std::pair{static_cast<const lane*>(l), b.row};
-    }
-    if (any == nullptr) {
-      any = &b;
+      return b.row;
     }
   }
-  return std::pair{static_cast<const lane*>(l), any != nullptr ? any->row : std::size_t{0}};
+  return l.bars[bars->second.front()].row;
 }
 
 struct legend_item {
@@ -331,21 +321,6 @@ void marker(std::string& out, std::string_view kind, double x, double row_top, s
   out += "</g>\n";
 }
 
-// The lanes an acknowledgement is drawn in: the roles it engaged, or, for a refused one
-// (which engages nobody), the role the person was paged for in that incident.
-std::vector<std::string> ack_roles(const exercise_report& r, const acknowledgement_entry& a) {
-  if (a.accepted) {
-    return a.engaged_roles;
-  }
-  for (const auto& s : r.spans) {
-    const bool paged = std::any_of(s.pages.begin(), s.pages.end(), [&](const auto& p) { return p.person == a.person; });
-    if (s.incident_id == a.incident_id && paged) {
-      return {s.role};
-    }
-  }
-  return {};
-}
-
 std::string notice_kind(const notification_entry& n) {
   if (n.outcome.starts_with("failed")) {
     return "failed";
@@ -373,7 +348,14 @@ std::string weekday_date(local_timestamp t) {
 // be lost; a label with a marker over one letter still reads).
 class timeline_picture {
  public:
-  explicit timeline_picture(const exercise_report& r) : r_(r), axis_(make_axis(r)) {
+  explicit timeline_picture(const exercise_report& r) : r_(r), x_(r), axis_(make_axis(r)) {
+    // The role a person was first paged as in each incident, for refused
+    // acknowledgements (which engage nobody) to be drawn in.
+    for (const auto& s : r_.spans) {
+      for (const auto& p : s.pages) {
+        paged_as_.try_emplace(std::pair<std::int64_t, std::string_view>{s.incident_id, p.person}, s.role);
+      }
+    }
     make_lanes();
     place_bars();
   }
@@ -404,8 +386,9 @@ class timeline_picture {
   // being listed, so no span or notification goes undrawn.
   void make_lanes() {
     auto add = [&](std::string_view role) {
-      if (!role.empty() && find_lane(lanes_, role) == nullptr) {
-        lanes_.push_back(lane{std::string{role}, role_title(r_, role), false, {}, {}, {}, 0});
+      if (!role.empty() && find_lane(role) == nullptr) {
+        lane_of_.emplace(std::string{role}, lanes_.size());
+        lanes_.push_back(lane{std::string{role}, std::string{x_.role_title(role)}, false, {}, {}, {}, {}, 0});
       }
     };
     for (const auto& role : r_.roles) {
@@ -419,13 +402,13 @@ class timeline_picture {
     }
     // Where markers will go, so labels beside bars can keep clear of them.
     for (const auto& n : r_.notifications) {
-      if (auto* l = find_lane(lanes_, n.role); l != nullptr && n.at <= axis_.t1) {
+      if (auto* l = find_lane(n.role); l != nullptr && n.at <= axis_.t1) {
         l->marks.push_back(axis_.x(n.at));
       }
     }
     for (const auto& a : r_.acknowledgements) {
-      for (const auto& role : ack_roles(r_, a)) {
-        if (auto* l = find_lane(lanes_, role); l != nullptr && a.at <= axis_.t1) {
+      for (const auto& role : ack_roles(a)) {
+        if (auto* l = find_lane(role); l != nullptr && a.at <= axis_.t1) {
           l->marks.push_back(axis_.x(a.at));
         }
       }
@@ -457,8 +440,8 @@ class timeline_picture {
       if (change && *change <= axis_.t1) {
         b.x_change = std::clamp(axis_.x(*change), b.x_from, b.x_to);
       }
-      b.label = bar_label(r_, *s, several);
-      place(*find_lane(lanes_, s->role), std::move(b));
+      b.label = bar_label(x_, *s, several);
+      place(*find_lane(s->role), std::move(b));
     }
     // A lane with no bar belongs to a role that was only told (informed).
     for (auto& l : lanes_) {
@@ -601,7 +584,7 @@ class timeline_picture {
     for (std::size_t i = 0; i < r_.incidents.size(); ++i) {
       const auto& inc = r_.incidents[i];
       const double top = incidents_top_ + static_cast<double>(i) * incident_row_h;
-      text(out_, label_x, top + 14, fit(incident_label(r_, inc.id), plot_x0 - label_x - 12, font),
+      text(out_, label_x, top + 14, fit(incident_label(x_, inc.id), plot_x0 - label_x - 12, font),
            R"(font-weight="600")");
       if (inc.opened_at > axis_.t1) {
         continue;
@@ -609,7 +592,7 @@ class timeline_picture {
       const bool resolved_in_view = inc.resolved_at && *inc.resolved_at <= axis_.t1;
       const double x0 = axis_.x(inc.opened_at);
       const double x1 = std::max(axis_.x(resolved_in_view ? *inc.resolved_at : axis_.t1), x0 + 3);
-      std::string tip = fmt::format("{}: opened {}", incident_label(r_, inc.id), when(r_, inc.opened_at));
+      std::string tip = fmt::format("{}: opened {}", incident_label(x_, inc.id), when(r_, inc.opened_at));
       tip += inc.resolved_at ? fmt::format(", resolved {}", when(r_, *inc.resolved_at)) : ", still open at the end";
       if (!inc.summary.empty()) {
         tip += ". " + inc.summary;
@@ -639,9 +622,9 @@ class timeline_picture {
       for (const auto& b : l.bars) {
         const auto& s = *b.span;
         const double top = l.row_y(b.row) + bar_top;
-        const std::string tip = fmt::format("{} for {}, {}: {}. {}; {}.", role_label(r_, s.role),
-                                            incident_label(r_, s.incident_id), rule_phrase(s.rule),
-                                            span_interval(r_, s), span_outcome(r_, s), span_target(r_, s));
+        const std::string tip = fmt::format("{} for {}, {}: {}. {}; {}.", role_label(x_, s.role),
+                                            incident_label(x_, s.incident_id), rule_phrase(s.rule),
+                                            span_interval(r_, s), span_outcome(x_, s), span_target(r_, s));
         fmt::format_to(o, "<g><title>{}</title>", escape_markup(tip));
         auto rect = [&](double x0, double x1, std::string_view fill) {
           fmt::format_to(o, R"(<rect x="{}" y="{}" width="{}" height="{}" rx="2" fill="{}"/>)", num(x0), num(top),
@@ -693,11 +676,11 @@ class timeline_picture {
       if (n.at > axis_.t1) {
         continue;
       }
-      auto where = marker_row(lanes_, n.role, n.incident_id, n.at);
-      if (!where) {
+      const lane* l = find_lane(n.role);
+      if (l == nullptr) {
         continue;
       }
-      std::string tip = fmt::format("{} {} to {}", n.kind, when(r_, n.at), person_label(r_, n.person));
+      std::string tip = fmt::format("{} {} to {}", n.kind, when(r_, n.at), person_label(x_, n.person));
       if (!n.role.empty()) {
         tip += " as " + n.role;
       }
@@ -705,29 +688,47 @@ class timeline_picture {
       if (!n.response.empty()) {
         tip += "; " + n.response;
       }
-      const auto [l, row] = *where;
+      const std::size_t row = marker_row(*l, n.incident_id, n.at);
       marker(out_, notice_kind(n), free_x(l, row, false, axis_.x(n.at)), l->row_y(row), tip);
     }
     for (const auto& a : r_.acknowledgements) {
       if (a.at > axis_.t1) {
         continue;
       }
-      std::string tip = fmt::format("{} acknowledged {}", person_label(r_, a.person), when(r_, a.at));
+      std::string tip = fmt::format("{} acknowledged {}", person_label(x_, a.person), when(r_, a.at));
       if (!a.accepted) {
         tip += a.detail.empty() ? ": refused" : ": refused, " + a.detail;
       }
-      for (const auto& role : ack_roles(r_, a)) {
-        if (auto where = marker_row(lanes_, role, a.incident_id, a.at)) {
-          const auto [l, row] = *where;
+      for (const auto& role : ack_roles(a)) {
+        if (const lane* l = find_lane(role)) {
+          const std::size_t row = marker_row(*l, a.incident_id, a.at);
           marker(out_, a.accepted ? "ack" : "rejected", free_x(l, row, true, axis_.x(a.at)), l->row_y(row), tip);
         }
       }
     }
   }
 
+  lane* find_lane(std::string_view role) {
+    auto it = lane_of_.find(std::string{role});
+    return it == lane_of_.end() ? nullptr : &lanes_[it->second];
+  }
+
+  // The lanes an acknowledgement is drawn in: the roles it engaged, or, for a refused
+  // one, the role the person was paged for in that incident.
+  std::vector<std::string> ack_roles(const acknowledgement_entry& a) const {
+    if (a.accepted) {
+      return a.engaged_roles;
+    }
+    auto it = paged_as_.find(std::pair<std::int64_t, std::string_view>{a.incident_id, a.person});
+    return it == paged_as_.end() ? std::vector<std::string>{} : std::vector<std::string>{std::string{it->second}};
+  }
+
   const exercise_report& r_;
+  report_index x_;
   time_axis axis_;
   std::vector<lane> lanes_;
+  std::unordered_map<std::string, std::size_t> lane_of_;
+  std::map<std::pair<std::int64_t, std::string_view>, std::string_view> paged_as_;
   std::string out_;
   double axis_top_ = 0;
   double axis_bottom_ = 0;
@@ -744,33 +745,71 @@ class timeline_picture {
 std::string escape_markup(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters are not allowed in XML and have no business in a report.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-          out += ' ';
-        } else {
-          out += c;
-        }
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80) {
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          // Control characters are not allowed in XML and have no business in a report.
+          out += (b < 0x20 && c != '\n' && c != '\t') || b == 0x7f ? ' ' : c;
+      }
+      ++i;
+      continue;
+    }
+    // The file says it is UTF-8: a byte that is not part of a UTF-8 sequence becomes
+    // U+FFFD, as a browser would show it, so the file stays valid.
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+      continue;
+    }
+    const std::string_view seq = s.substr(i, n);
+    i += n;
+    // C1 controls (U+0080..U+009F) and the bidirectional overrides, which can make text
+    // read differently from what it is, are shown as their code points.
+    const auto b1 = static_cast<unsigned char>(seq[1]);
+    const bool c1 = b == 0xc2 && b1 >= 0x80 && b1 <= 0x9f;
+    const bool bidi = b == 0xe2 && ((b1 == 0x80 && static_cast<unsigned char>(seq[2]) >= 0xaa &&
+                                     static_cast<unsigned char>(seq[2]) <= 0xae) ||
+                                    (b1 == 0x81 && static_cast<unsigned char>(seq[2]) >= 0xa6 &&
+                                     static_cast<unsigned char>(seq[2]) <= 0xa9));
+    if (c1 || bidi) {
+      out += printable(seq);
+    } else {
+      out += seq;
     }
   }
   return out;
+}
+
+std::string timeline_omitted(const exercise_report& r) {
+  const std::size_t markers = r.notifications.size() + r.acknowledgements.size();
+  if (r.incidents.size() <= max_picture_incidents && r.spans.size() <= max_picture_spans &&
+      markers <= max_picture_markers) {
+    return {};
+  }
+  return fmt::format(
+      "The picture is left out: this run has {} incidents, {} accountability spans and {} notifications and "
+      "acknowledgements, and the picture draws at most {} incidents, {} spans and {} markers. The tables below "
+      "list everything.",
+      r.incidents.size(), r.spans.size(), markers, max_picture_incidents, max_picture_spans, max_picture_markers);
 }
 
 std::string timeline_svg(const exercise_report& r) { return timeline_picture{r}.draw(); }

@@ -2,6 +2,7 @@
 // The report's pictures as inline SVG: the accountability timeline of the detailed run
 // and, for Monte Carlo, one latency CDF per rule. Both are plain markup with no scripts
 // and no external references, ready to drop into the HTML report.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,8 +11,21 @@
 namespace baton::simulate::report_detail {
 
 /// Text made safe for HTML and SVG element content and attribute values: & < > " ' are
-/// escaped and control characters (other than tab and newline) become spaces.
+/// escaped, C0 control characters (other than tab and newline) and DEL become spaces,
+/// C1 controls and bidirectional overrides are shown as \uNNNN, and bytes that are not
+/// UTF-8 become U+FFFD, so the file is valid UTF-8 whatever the input held.
 std::string escape_markup(std::string_view s);
+
+/// The most the timeline picture draws. Past them it would be tens of thousands of
+/// pixels tall and take longer to lay out than the run took; the report says so in its
+/// place, and every table still lists everything.
+inline constexpr std::size_t max_picture_incidents = 200;
+inline constexpr std::size_t max_picture_spans = 2'000;
+inline constexpr std::size_t max_picture_markers = 10'000;  // notifications and acknowledgements
+
+/// Why the timeline picture is left out (a sentence naming the limit passed), or "" when
+/// it is drawn.
+std::string timeline_omitted(const exercise_report& r);
 
 /// One <svg> with a lane per role (in `r.roles` order), the incidents above them, bars
 /// for accountability spans, markers for notifications and acknowledgements, target
