@@ -7,7 +7,9 @@
 #include <fstream>
 
 #include "app/commands.hpp"
+#include "base/text.hpp"
 #include "config/diagnostics.hpp"
+#include "simulate/limits.hpp"
 #include "simulate/report.hpp"
 #include "simulate/scenario.hpp"
 #include "simulate/simulation.hpp"
@@ -58,21 +60,26 @@ void write(const simulate::exercise_report& r, report_format f, std::ostream& ou
 
 }  // namespace
 
+// Everything printed below may quote the scenario, the configuration or the command
+// line; printable() keeps their control characters away from the terminal.
 int simulate_command(const simulate_options& o, std::ostream& out, std::ostream& err) {
-  constexpr std::int64_t max_runs = 1'000'000;
+  using simulate::max_runs;
+  using simulate::max_threads;
   simulate::simulation_options opts;
   if (o.runs) {
     auto n = parse_number<std::int64_t>(*o.runs, 1, max_runs);
     if (!n) {
-      err << fmt::format("baton simulate: --runs must be a whole number from 1 to {}, not \"{}\"\n", max_runs, *o.runs);
+      err << fmt::format("baton simulate: --runs must be a whole number from 1 to {}, not \"{}\"\n",
+                         simulate::grouped(max_runs), printable(*o.runs));
       return 2;
     }
     opts.runs = *n;
   }
   if (o.threads) {
-    auto n = parse_number<unsigned>(*o.threads, 1, 256);
+    auto n = parse_number<unsigned>(*o.threads, 1, max_threads);
     if (!n) {
-      err << fmt::format("baton simulate: --threads must be a whole number from 1 to 256, not \"{}\"\n", *o.threads);
+      err << fmt::format("baton simulate: --threads must be a whole number from 1 to {}, not \"{}\"\n", max_threads,
+                         printable(*o.threads));
       return 2;
     }
     opts.threads = *n;
@@ -81,7 +88,7 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
   if (o.seed) {
     seed = parse_number<std::uint64_t>(*o.seed, 0, UINT64_MAX);
     if (!seed) {
-      err << fmt::format("baton simulate: --seed must be an unsigned 64-bit number, not \"{}\"\n", *o.seed);
+      err << fmt::format("baton simulate: --seed must be an unsigned 64-bit number, not \"{}\"\n", printable(*o.seed));
       return 2;
     }
   }
@@ -90,7 +97,7 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
     format = format_of(*o.report);
     if (!format) {
       err << fmt::format("baton simulate: --report {}: the name must end in .md, .html or .json\n",
-                         o.report->string());
+                         printable(o.report->string()));
       return 2;
     }
   }
@@ -100,11 +107,11 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
   // its own warnings and every error.
   for (const auto& d : loaded.diagnostics.items()) {
     if (d.level == config::severity::error || d.at.file == o.scenario.string()) {
-      err << config::to_string(d) << '\n';
+      err << printable(config::to_string(d)) << '\n';
     }
   }
   if (!loaded.value) {
-    err << fmt::format("baton simulate: {} is not a valid scenario ({} error(s))\n", o.scenario.string(),
+    err << fmt::format("baton simulate: {} is not a valid scenario ({} error(s))\n", printable(o.scenario.string()),
                        loaded.diagnostics.error_count());
     return 2;
   }
@@ -117,13 +124,14 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
     // which could be a live service's.
     std::error_code ec;
     if (std::filesystem::exists(*o.db, ec)) {
-      err << fmt::format("baton simulate: --db {} already exists; remove it or name a new file\n", o.db->string());
+      err << fmt::format("baton simulate: --db {} already exists; remove it or name a new file\n",
+                         printable(o.db->string()));
       return 2;
     }
     try {
       db = std::make_unique<store::sqlite_store>(*o.db);
     } catch (const std::exception& e) {
-      err << fmt::format("baton simulate: --db {}: {}\n", o.db->string(), e.what());
+      err << fmt::format("baton simulate: --db {}: {}\n", printable(o.db->string()), printable(e.what()));
       return 2;
     }
     opts.detail_store = db.get();
@@ -133,7 +141,9 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
   try {
     report = simulate::simulate_scenario(sc, opts);
   } catch (const std::exception& e) {
-    err << fmt::format("baton simulate: the exercise stopped: {}\n", e.what());
+    // A run past the simulator's limits (simulate/limits.hpp) says which and what to
+    // change; anything else is a failure of the store or the machine.
+    err << fmt::format("baton simulate: the exercise stopped: {}\n", printable(e.what()));
     return 2;
   }
 
@@ -148,7 +158,7 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
         write(report, *format, file);
       }
       if (!file) {
-        err << fmt::format("baton simulate: cannot write {}\n", o.report->string());
+        err << fmt::format("baton simulate: cannot write {}\n", printable(o.report->string()));
         std::error_code ec;
         std::filesystem::remove(tmp, ec);
         return 2;
@@ -157,19 +167,19 @@ int simulate_command(const simulate_options& o, std::ostream& out, std::ostream&
     std::error_code ec;
     std::filesystem::rename(tmp, *o.report, ec);
     if (ec) {
-      err << fmt::format("baton simulate: cannot write {}: {}\n", o.report->string(), ec.message());
+      err << fmt::format("baton simulate: cannot write {}: {}\n", printable(o.report->string()), ec.message());
       return 2;
     }
     std::size_t held = 0;
     for (const auto& e : report.expectations) {
       held += e.held ? 1 : 0;
-      out << fmt::format("{} {}{}\n", e.held ? "held  " : "FAILED", e.text,
-                         e.held ? std::string{} : " (" + e.detail + ")");
+      out << fmt::format("{} {}{}\n", e.held ? "held  " : "FAILED", printable(e.text),
+                         e.held ? std::string{} : " (" + printable(e.detail) + ")");
     }
-    out << fmt::format("{}: {} of {} expectations held{}; report in {}\n", report.name, held,
+    out << fmt::format("{}: {} of {} expectations held{}; report in {}\n", printable(report.name), held,
                        report.expectations.size(),
                        report.monte_carlo ? fmt::format(" over {} runs", report.monte_carlo->runs) : std::string{},
-                       o.report->string());
+                       printable(o.report->string()));
   }
   return report.passed ? 0 : 1;
 }

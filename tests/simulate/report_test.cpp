@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/text.hpp"
 #include "simulate/report.hpp"
 
 using namespace baton;
@@ -469,4 +470,116 @@ TEST_CASE("write the sample report for a person to look at", "[.][report-sample]
   std::ofstream(std::string{dir} + "/sample.html") << render(r, write_html);
   std::ofstream(std::string{dir} + "/sample.md") << render(r, write_markdown);
   std::ofstream(std::string{dir} + "/sample.json") << render(r, write_json);
+}
+
+namespace {
+
+// Text as a hostile scenario could write it: markup, a link, emphasis, a heading, a
+// pipe, a line break, a terminal escape, a C1 control, a right-to-left override and a
+// byte that is not UTF-8.
+const std::string hostile = "<img src=x onerror=alert(1)> [click](http://evil.example) *bold* _it_ `code` ~x~ "
+                            "a|b & c\nline \x1b[31mred\xc2\x9b \xe2\x80\xae txt\xff";
+
+exercise_report hostile_report() {
+  exercise_report r = sample();
+  r.name = "# " + hostile;
+  r.description = "# Heading\n1. list\n    code\n- item\n> quote\n" + hostile;
+  r.incidents[0].name = hostile;
+  r.incidents[0].summary = hostile;
+  r.spans[0].role_title = hostile;
+  r.notifications[0].response = hostile;
+  r.timeline[0].text = hostile;
+  r.expectations[1].detail = hostile;
+  return r;
+}
+
+// Occurrences of `c` not escaped by a backslash.
+std::size_t unescaped(const std::string& s, char c) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    n += s[i] == c && (i == 0 || s[i - 1] != '\\') ? 1 : 0;
+  }
+  return n;
+}
+
+bool has_raw_controls(const std::string& s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return (b < 0x20 && c != '\n') || b == 0x7f;
+  });
+}
+
+}  // namespace
+
+TEST_CASE("the Markdown report makes text from files inert", "[report]") {
+  const auto md = render(hostile_report(), write_markdown);
+  CHECK(is_valid_utf8(md));
+  CHECK_FALSE(has_raw_controls(md));
+  CHECK(md.find("\xe2\x80\xae") == std::string::npos);  // the override itself
+  // Markup and links are escaped everywhere the text appears; nothing of it is raw.
+  for (char c : {'<', '>', '[', ']', '`', '~', '&'}) {
+    INFO(c);
+    CHECK(unescaped(md, c) == 0);
+  }
+  CHECK(md.find("\\<img src=x onerror=alert(1)\\> \\[click\\](http://evil.example) \\*bold\\* \\_it\\_ "
+                "\\`code\\` \\~x\\~ a\\|b \\& c line \\\\x1b\\[31mred\\\\u009b \\\\u202e txt\\\\xff") !=
+        std::string::npos);
+  // The name cannot add a heading of its own; the description's lines start no block.
+  CHECK(md.find("# Exercise: \\# ") == 0);
+  CHECK(md.find("\n\\# Heading\n1\\. list\ncode\n\\- item\n\\> quote\n") != std::string::npos);
+  // Identifiers keep their underscores between letters.
+  auto r = sample();
+  r.spans[0].role = "bu_owner";
+  CHECK(render(r, write_markdown).find("bu_owner") != std::string::npos);
+
+  // Every table row is one line with its columns: the line break became a space and
+  // the pipe is escaped.
+  std::istringstream lines(md);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("| ") && line.find("img") != std::string::npos) {
+      CHECK(line.ends_with(" |"));
+      CHECK(line.find("a\\|b") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("the HTML report escapes text from files and is valid UTF-8", "[report]") {
+  const auto html = render(hostile_report(), write_html);
+  CHECK(is_valid_utf8(html));
+  CHECK_FALSE(has_raw_controls(html));
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("&lt;img src=x onerror=alert(1)&gt;") != std::string::npos);
+  CHECK(html.find("\xe2\x80\xae") == std::string::npos);
+  CHECK(html.find("\\u202e") != std::string::npos);
+  CHECK(html.find("\\u009b") != std::string::npos);
+  CHECK(html.find("txt\xef\xbf\xbd") != std::string::npos);  // the stray byte is U+FFFD
+}
+
+TEST_CASE("the JSON report is valid UTF-8 whatever the text held", "[report]") {
+  const auto r = hostile_report();
+  const auto text = render(r, write_json);
+  CHECK(is_valid_utf8(text));
+  CHECK_FALSE(has_raw_controls(text));
+  const auto doc = boost::json::parse(text).as_object();
+  const std::string summary{doc.at("incidents").as_array()[0].as_object().at("summary").as_string()};
+  CHECK(summary == valid_utf8(hostile));  // control characters survive, escaped by JSON
+  CHECK(summary.ends_with("txt\xef\xbf\xbd"));
+  CHECK(text == render(r, write_json));
+}
+
+TEST_CASE("the timeline picture is left out past its bounds, with the reason", "[report]") {
+  auto r = sample();
+  const auto base = r.incidents.back();
+  for (std::int64_t i = 0; i < 300; ++i) {
+    auto inc = base;
+    inc.id = 100 + i;
+    inc.name = fmt::format("more-{}", i);
+    r.incidents.push_back(inc);
+  }
+  const auto html = render(r, write_html);
+  CHECK(count(html, "<svg class=\"timeline\"") == 0);
+  CHECK(html.find("The picture is left out: this run has 302 incidents") != std::string::npos);
+  CHECK(html.find("draws at most 200 incidents") != std::string::npos);
+  // The tables still list every incident.
+  CHECK(count(html, "more-299") >= 1);
 }

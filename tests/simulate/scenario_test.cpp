@@ -415,8 +415,14 @@ timeline:
 
 TEST_CASE("a scenario's own zone reads its local times, and config is relative to its folder", "[simulate][scenario]") {
   test::temp_dir dir;
-  auto compel = test::compel_config();
-  dir.write("org/baton.yaml", "include: [" + compel.string() + "]\n");
+  // A copy of the reference organisation, whose files include one another by relative
+  // paths: configuration files may include only files below their own folder.
+  std::filesystem::create_directories(dir.path() / "org");
+  for (const auto& entry : std::filesystem::directory_iterator(test::compel_config().parent_path())) {
+    if (entry.path().extension() == ".yaml") {
+      std::filesystem::copy_file(entry.path(), dir.path() / "org" / entry.path().filename());
+    }
+  }
   dir.write("exercises/tokyo.yaml", R"(name: Tokyo desk
 config: ../org/baton.yaml
 zone: Asia/Tokyo
