@@ -4,6 +4,7 @@
 // the cross-field checks report at (the model keeps only each entity's own position).
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "config/loader.hpp"
 #include "config/organisation.hpp"
 #include "config/yaml_reader.hpp"
+#include "rules/condition.hpp"
 
 namespace baton::config::detail {
 
@@ -55,6 +57,10 @@ struct load_state {
   std::map<std::string, config::mark, std::less<>> escalates_at;    // role id -> escalates_to value
   std::map<std::string, person_marks, std::less<>> person_at;        // person id -> marks
   std::map<std::pair<std::string, std::string>, config::mark> holders_at;  // (unit, role) -> holders entry
+
+  // What every rule's `when` is compiled against, built at the first rule (event_types
+  // are parsed before rules): one copy of the event types per load, not one per rule.
+  std::optional<rules::schema> rule_schema;
 
   /// The zone organisation-wide instants are read in.
   const date::time_zone& org_zone() const { return org.zone != nullptr ? *org.zone : *fallback_zone; }

@@ -38,6 +38,16 @@ void parse_notify(reader& r, const item& value, rule& ru, load_state& s) {
   }
 }
 
+// The load's schema, made when the first rule needs it. The loader parses event_types
+// before rules (config/loader.cpp), so every event type is in it by then.
+const rules::schema& rule_schema(load_state& s) {
+  if (!s.rule_schema) {
+    s.rule_schema.emplace();
+    s.rule_schema->event_types = rules::value_set(s.org.event_types);
+  }
+  return *s.rule_schema;
+}
+
 void compile_when(reader& r, const item& value, rule& ru, load_state& s) {
   auto source = read_string(r, value);
   if (!source) {
@@ -46,9 +56,7 @@ void compile_when(reader& r, const item& value, rule& ru, load_state& s) {
   scalar_positions positions(r.file(), value.node);
   ru.when_source = *source;
   ru.when_at = positions.at_offset(0);
-  rules::schema schema;
-  schema.event_types = s.org.event_types;
-  auto compiled = rules::compile(*source, schema);
+  auto compiled = rules::compile(*source, rule_schema(s));
   if (!compiled) {
     const rules::compile_error& e = compiled.error();
     r.error(positions.at_offset(e.position.offset), "when: " + e.message);

@@ -89,7 +89,12 @@ class checker {
     }
     constexpr std::size_t max_shown = 48;
     if (out.size() > max_shown) {
-      out.resize(max_shown);
+      // Cut at a character boundary: a message must not end in half a UTF-8 sequence.
+      std::size_t cut = max_shown;
+      while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0U) == 0x80U) {
+        --cut;
+      }
+      out.resize(cut);
       out += "...";
     }
     return out;
@@ -305,19 +310,31 @@ class checker {
       return true;
     }
     const field_info& f = info(field.field);
-    std::vector<std::string_view> known = closed_values(f.set, schema_);
-    if (known.empty() ||
-        std::find(known.begin(), known.end(), literal.literal.text) != known.end()) {
+    const value_set& known = closed_values(f.set, schema_);
+    if (known.empty() || known.contains(literal.literal.text)) {
       return true;
     }
-    std::string list;
-    for (std::string_view k : known) {
-      list += list.empty() ? "" : ", ";
-      list += k;
-    }
     warnings_.push_back({literal.position, std::string(f.name) + " is never " + shown(literal) +
-                                               "; known: " + list});
+                                               "; known: " + listed(known)});
     return false;
+  }
+
+  // The first values of a set, for a warning: every rule of a configuration with
+  // thousands of event types may name one that is not among them, and each warning
+  // listing them all would make the output quadratic.
+  static std::string listed(const value_set& known) {
+    constexpr std::size_t max_listed = 12;
+    const std::vector<std::string>& values = known.values();
+    std::size_t count = std::min(values.size(), max_listed);
+    std::string list;
+    for (std::size_t i = 0; i < count; ++i) {
+      list += i > 0 ? ", " : "";
+      list += values[i];
+    }
+    if (values.size() > count) {
+      list += ", ... (" + std::to_string(values.size()) + " in all)";
+    }
+    return list;
   }
 
   void check_in(node& n) {

@@ -1,5 +1,7 @@
 #include "rules/condition.hpp"
 
+#include <algorithm>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -29,6 +31,29 @@ const std::vector<compile_warning>& no_warnings() {
 }
 
 }  // namespace
+
+value_set::value_set(std::initializer_list<std::string_view> values) {
+  values_.reserve(values.size());
+  for (std::string_view v : values) {
+    values_.emplace_back(v);
+  }
+  build_index();
+}
+
+value_set::value_set(std::vector<std::string> values) : values_(std::move(values)) { build_index(); }
+
+void value_set::build_index() {
+  sorted_.resize(values_.size());
+  std::iota(sorted_.begin(), sorted_.end(), std::size_t{0});
+  std::sort(sorted_.begin(), sorted_.end(),
+            [this](std::size_t a, std::size_t b) { return values_[a] < values_[b]; });
+}
+
+bool value_set::contains(std::string_view value) const noexcept {
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), value,
+                             [this](std::size_t i, std::string_view v) { return values_[i] < v; });
+  return it != sorted_.end() && values_[*it] == value;
+}
 
 // A default-constructed condition (not compiled) never holds and says so.
 bool condition::evaluate(const context& ctx) const noexcept {

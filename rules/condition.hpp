@@ -2,7 +2,9 @@
 // The rule language: a small CEL-like expression language for escalation rules' `when`.
 // Source is lexed, parsed, type-checked and compiled once, at configuration load, into a
 // flat instruction sequence that evaluates without allocating. See docs/rules.md.
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,12 +15,37 @@
 
 namespace baton::rules {
 
+/// The values of a closed set: in the order given (what a warning lists) and indexed, so
+/// a membership test costs O(log n) however many there are. An organisation may define
+/// tens of thousands of event types, and every rule's literals are looked up in them.
+class value_set {
+ public:
+  value_set() = default;
+  value_set(std::initializer_list<std::string_view> values);
+  explicit value_set(std::vector<std::string> values);
+
+  bool empty() const noexcept { return values_.empty(); }
+  std::size_t size() const noexcept { return values_.size(); }
+  bool contains(std::string_view value) const noexcept;
+  /// In the order given, duplicates kept.
+  const std::vector<std::string>& values() const noexcept { return values_; }
+
+ private:
+  void build_index();
+
+  std::vector<std::string> values_;
+  // Positions in values_ ordered by value: positions stay right when the set is copied
+  // or moved, where views into short strings would not.
+  std::vector<std::size_t> sorted_;
+};
+
 /// Fields whose values come from a closed set, so a comparison with a value outside it
-/// can be reported as "can never be true" at load. An empty list means "not closed".
+/// can be reported as "can never be true" at load. An empty set means "not closed".
+/// Build it once and compile every condition against it: it is not cheap to copy.
 struct schema {
-  std::vector<std::string> event_types;     // known event.type values
-  std::vector<std::string> risk_tiers{"minimal", "limited", "high", "unacceptable"};
-  std::vector<std::string> severities{"info", "low", "medium", "high", "critical"};
+  value_set event_types;  // known event.type values
+  value_set risk_tiers{"minimal", "limited", "high", "unacceptable"};
+  value_set severities{"info", "low", "medium", "high", "critical"};
 };
 
 /// Where in the expression source something is: 1-based line and column, plus the

@@ -49,6 +49,17 @@ constexpr std::array<object_info, 3> objects{{
     {"incident", "age, event_count, state"},
 }};
 
+// A path as messages quote it: a condition may be one 64 KB path, and the message
+// only has to say which one. Paths are ASCII (the lexer reads names of letters, digits
+// and _), so a cut at any byte leaves whole characters.
+std::string shortened(std::string_view path) {
+  constexpr std::size_t max_quoted = 48;
+  if (path.size() <= max_quoted) {
+    return std::string(path);
+  }
+  return std::string(path.substr(0, max_quoted)) + "...";
+}
+
 // The closest real path to a mistyped one, or "" when nothing is close enough to be a
 // plausible typo. Attribute paths are candidates too: "event.atrs.x" -> "event.attrs.x".
 std::string suggestion(std::string_view path) {
@@ -64,7 +75,9 @@ std::string suggestion(std::string_view path) {
   std::string best;
   std::size_t best_distance = 3;  // at most two edits away
   for (const std::string& c : candidates) {
-    std::size_t d = edit_distance(path, c);
+    // Bounded: a path may be as long as the condition, and a full edit distance between
+    // it and its attribute candidate would take time quadratic in that length.
+    std::size_t d = bounded_edit_distance(path, c, best_distance - 1);
     if (d < best_distance && d * 3 <= path.size()) {
       best_distance = d;
       best = c;
@@ -89,7 +102,7 @@ std::optional<resolved_path> resolve_path(std::string_view path, std::string& er
     }
   }
 
-  std::string quoted = "\"" + std::string(path) + "\"";
+  std::string quoted = "\"" + shortened(path) + "\"";
   std::string_view root = path.substr(0, path.find('.'));
   const object_info* object = nullptr;
   for (const object_info& o : objects) {
@@ -119,26 +132,23 @@ std::optional<resolved_path> resolve_path(std::string_view path, std::string& er
   }
   std::string hint = suggestion(path);
   if (!hint.empty()) {
-    error += " (did you mean " + hint + "?)";
+    error += " (did you mean " + shortened(hint) + "?)";
   }
   return std::nullopt;
 }
 
-std::vector<std::string_view> closed_values(closed_set set, const schema& s) {
-  std::vector<std::string_view> out;
-  auto add_all = [&out](const std::vector<std::string>& values) {
-    for (const std::string& v : values) {
-      out.emplace_back(v);
-    }
-  };
+const value_set& closed_values(closed_set set, const schema& s) {
+  // Function-local statics: built on first use, so no order-of-initialisation question.
+  static const value_set open;
+  static const value_set incident_states{"open", "acknowledged", "resolved"};
   switch (set) {
-    case closed_set::none: break;
-    case closed_set::event_types: add_all(s.event_types); break;
-    case closed_set::severities: add_all(s.severities); break;
-    case closed_set::risk_tiers: add_all(s.risk_tiers); break;
-    case closed_set::incident_states: out = {"open", "acknowledged", "resolved"}; break;
+    case closed_set::none: return open;
+    case closed_set::event_types: return s.event_types;
+    case closed_set::severities: return s.severities;
+    case closed_set::risk_tiers: return s.risk_tiers;
+    case closed_set::incident_states: return incident_states;
   }
-  return out;
+  return open;
 }
 
 }  // namespace baton::rules

@@ -58,7 +58,8 @@ struct resolved_path {
 /// names no field, listing the fields that do exist (and a likely intended one).
 std::optional<resolved_path> resolve_path(std::string_view path, std::string& error);
 
-/// The values a closed-set field can take under `s`; empty when the set is open.
-std::vector<std::string_view> closed_values(closed_set set, const schema& s);
+/// The values a closed-set field can take under `s` (a reference into `s`, or to a
+/// fixed set); empty when the set is open.
+const value_set& closed_values(closed_set set, const schema& s);
 
 }  // namespace baton::rules

@@ -307,3 +307,54 @@ TEST_CASE("bounded_edit_distance agrees with edit_distance up to its limit", "[c
   CHECK(bounded_edit_distance("kitten", "sitting", 3) == 3);
   CHECK(bounded_edit_distance(std::string(100000, 'a'), std::string(100000, 'b'), 2) == 3);
 }
+
+TEST_CASE("many rules against many event types: one short warning per unknown type", "[config][shape]") {
+  // Every rule was compiled against its own copy of every event type, and each warning
+  // listed all of them: n^2 copies and n^2 bytes of warnings.
+  constexpr int n = 2000;
+  std::string text = header() + "roles:\n  - {id: r0, primary: p, backups: [p]}\nevent_types:\n";
+  for (int i = 0; i < n; ++i) {
+    text += "  - type_" + std::to_string(i) + "\n";
+  }
+  text += "rules:\n";
+  for (int i = 0; i < n; ++i) {
+    // Even rules name a known type, odd ones a type that does not exist.
+    std::string type = (i % 2 == 0 ? "type_" : "nope_") + std::to_string(i);
+    text += "  - {id: rule_" + std::to_string(i) + ", when: 'event.type == \"" + type + "\"', to: r0}\n";
+  }
+  baton::test::temp_dir dir;
+  load_result r = load_text(dir, text);
+  INFO(dump(r).substr(0, 2000));
+  REQUIRE(r.org != nullptr);
+  CHECK(r.diagnostics.error_count() == 0);
+  CHECK(r.diagnostics.warning_count() == n / 2);
+  CHECK(count_matching(r, severity::warning, " can never fire: event.type is never \"nope_") == n / 2);
+  auto first = matching(r, severity::warning, "rule rule_1 can never fire");
+  REQUIRE(first.size() == 1);
+  CHECK(first[0].message ==
+        "rule rule_1 can never fire: event.type is never \"nope_1\"; known: type_0, type_1, type_2, type_3, "
+        "type_4, type_5, type_6, type_7, type_8, type_9, type_10, type_11, ... (2000 in all)");
+  std::size_t bytes = 0;
+  for (const auto& d : r.diagnostics.items()) {
+    bytes += d.message.size();
+  }
+  CHECK(bytes < static_cast<std::size_t>(n) * 200);
+}
+
+TEST_CASE("twelve event types are listed in full, thirteen are cut", "[config][shape]") {
+  for (int types : {12, 13}) {
+    std::string text = header() + "roles:\n  - {id: r0, primary: p, backups: [p]}\nevent_types:\n";
+    for (int i = 0; i < types; ++i) {
+      text += "  - t" + std::to_string(i) + "\n";
+    }
+    text += "rules:\n  - {id: r, when: 'event.type == \"x\"', to: r0}\n";
+    baton::test::temp_dir dir;
+    load_result r = load_text(dir, text);
+    INFO(dump(r));
+    auto found = matching(r, severity::warning, "rule r can never fire");
+    REQUIRE(found.size() == 1);
+    const std::string listed = "t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11";
+    CHECK(found[0].message == "rule r can never fire: event.type is never \"x\"; known: " + listed +
+                                  (types == 12 ? "" : ", ... (13 in all)"));
+  }
+}

@@ -2,6 +2,7 @@
 // folding.
 #include <catch2/catch.hpp>
 
+#include "base/text.hpp"
 #include "rules/condition.hpp"
 #include "rules_fixture.hpp"
 
@@ -9,6 +10,7 @@ using namespace baton::rules;
 using namespace baton::rules::test;
 using Catch::Matchers::Contains;
 using Catch::Matchers::Equals;
+using Catch::Matchers::StartsWith;
 
 TEST_CASE("unknown fields list the fields that exist", "[rules]") {
   compile_error attrs = must_fail("event.atrs.x == 1");
@@ -195,8 +197,8 @@ TEST_CASE("in-list values outside a closed set are dropped with a warning each",
 
 TEST_CASE("an empty schema list leaves the field open", "[rules]") {
   schema open;
-  open.event_types.clear();
-  open.risk_tiers.clear();
+  open.event_types = {};
+  open.risk_tiers = {};
   condition c = must_compile(R"(event.type == "anything" && system.risk_tier == "prohibited")", open);
   CHECK(c.warnings().empty());
   CHECK_FALSE(c.never_true());
@@ -235,4 +237,98 @@ TEST_CASE("constant folding of &&, || and ! over constants", "[rules]") {
   CHECK(sample{}.eval(always));
   // Warnings of folded-away parts are kept: the author still made a typo.
   CHECK(always.warnings().size() == 1);
+}
+
+TEST_CASE("a value set finds its values by lookup and keeps their order", "[rules]") {
+  std::vector<std::string> values;
+  for (int i = 0; i < 5000; ++i) {
+    // Short strings (kept inside the string object) and long ones, in no sorted order.
+    values.push_back(i % 2 == 0 ? "t" + std::to_string(4999 - i)
+                                : std::string(40, 'x') + std::to_string(i));
+  }
+  values.push_back("t0");  // a duplicate
+  value_set original(values);
+  // Copied and moved sets answer like the original: the index holds positions, not
+  // views into strings that a copy or move would leave behind.
+  value_set copy = original;
+  value_set moved = std::move(copy);
+  for (const value_set* set : {&original, &moved}) {
+    CHECK(set->size() == values.size());
+    CHECK(set->values() == values);
+    for (const std::string& v : values) {
+      REQUIRE(set->contains(v));
+    }
+    CHECK_FALSE(set->contains("t5000"));
+    CHECK_FALSE(set->contains(""));
+    CHECK_FALSE(set->contains(std::string(40, 'x')));
+  }
+  CHECK(value_set{}.empty());
+  CHECK_FALSE(value_set{}.contains(""));
+  CHECK(value_set{"", "a"}.contains(""));
+}
+
+TEST_CASE("the known values of a warning: twelve in full, more cut with a count", "[rules]") {
+  auto warning_for = [](int types) {
+    std::vector<std::string> values;
+    for (int i = 0; i < types; ++i) {
+      values.push_back("t" + std::to_string(i));
+    }
+    schema s;
+    s.event_types = value_set(std::move(values));
+    condition c = must_compile(R"(event.type == "x")", s);
+    REQUIRE(c.warnings().size() == 1);
+    return c.warnings()[0].message;
+  };
+  const std::string twelve = "t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11";
+  CHECK_THAT(warning_for(12), Equals("event.type is never \"x\"; known: " + twelve));
+  CHECK_THAT(warning_for(13), Equals("event.type is never \"x\"; known: " + twelve + ", ... (13 in all)"));
+  CHECK_THAT(warning_for(24000), Equals("event.type is never \"x\"; known: " + twelve + ", ... (24000 in all)"));
+  CHECK_THAT(must_compile(R"(event.type == "incidnet")").warnings().at(0).message,
+             Equals("event.type is never \"incidnet\"; known: incident, incident_update, drift, anomaly, "
+                    "performance_threshold, vendor_incident, material_model_change, risk_appetite_breach, "
+                    "certification_nonconformity, intake, risk_classification, budget_request, ... (14 in all)"));
+}
+
+TEST_CASE("every value of a large set is found, every other one warned about", "[rules]") {
+  constexpr int n = 2000;  // as many as fit in one condition
+  std::vector<std::string> values;
+  for (int i = 0; i < n; ++i) {
+    values.push_back("type_" + std::to_string(i));
+  }
+  schema s;
+  s.event_types = value_set(values);
+  std::string list;
+  for (int i = 0; i < n; ++i) {
+    list += (i > 0 ? ", \"" : "\"") + values[static_cast<std::size_t>(i)] + "\", \"nope_" + std::to_string(i) + "\"";
+  }
+  condition c = must_compile("event.type in [" + list + "]", s);
+  CHECK(c.warnings().size() == n);
+  CHECK_FALSE(c.never_true());
+  sample e;
+  e.type = "type_1999";
+  CHECK(e.eval(c));
+}
+
+TEST_CASE("an unknown field with a very long path is quoted short", "[rules]") {
+  const std::string tail(60000, 'a');
+  compile_error e = must_fail("event.x." + tail + " == 1");
+  // The attribute candidate is as long as the path: compared with a bounded edit
+  // distance, not the full quadratic one.
+  CHECK_THAT(e.message, Equals("unknown field \"event.x." + std::string(40, 'a') +
+                               "...\"; event has type, severity, source, summary, attrs.<name>"));
+  compile_error typo = must_fail("event.atrs." + tail + " == 1");
+  CHECK_THAT(typo.message, Contains("(did you mean event.attrs." + std::string(36, 'a') + "...?)"));
+  CHECK(typo.message.size() < 200);
+}
+
+TEST_CASE("a long operand is quoted short and cut between characters", "[rules]") {
+  std::string text;
+  for (int i = 0; i < 30; ++i) {
+    text += "\u00e9";  // two bytes each in UTF-8
+  }
+  compile_error e = must_fail("\"" + text + "\" == 5");
+  // Operands are shown in at most 48 bytes: the opening quote and 23 characters are 47,
+  // and the 24th would end past the cut.
+  CHECK_THAT(e.message, StartsWith("cannot compare \"" + text.substr(0, 46) + "... (a string) with 5 (a number)"));
+  CHECK(baton::is_valid_utf8(e.message));
 }

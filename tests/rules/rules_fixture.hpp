@@ -15,13 +15,18 @@
 
 namespace baton::rules::test {
 
+/// The event types of the reference organisation, in its order.
+inline std::vector<std::string> reference_event_types() {
+  return {"incident",          "incident_update",      "drift",
+          "anomaly",           "performance_threshold", "vendor_incident",
+          "material_model_change", "risk_appetite_breach",
+          "certification_nonconformity", "intake", "risk_classification",
+          "budget_request",    "regulator_request",    "vendor_deprecation"};
+}
+
 inline schema reference_schema() {
   schema s;
-  s.event_types = {"incident",          "incident_update",      "drift",
-                   "anomaly",           "performance_threshold", "vendor_incident",
-                   "material_model_change", "risk_appetite_breach",
-                   "certification_nonconformity", "intake", "risk_classification",
-                   "budget_request",    "regulator_request",    "vendor_deprecation"};
+  s.event_types = value_set(reference_event_types());
   return s;
 }
 
