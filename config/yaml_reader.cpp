@@ -255,10 +255,20 @@ std::optional<located_id> read_id(reader& r, const item& value, std::string_view
     wrong_type(r, value, "a " + std::string(kind));
     return std::nullopt;
   }
+  // The text is quoted shortened: it may be anything, of any length.
   const std::string& text = value.node.Scalar();
   if (!valid_id(text)) {
-    r.error(value.at, value.key + ": " + in_quotes(text) + " is not a valid " + std::string(kind) +
+    r.error(value.at, value.key + ": " + in_quotes(shown_id(text)) + " is not a valid " + std::string(kind) +
                           " (letters, digits, '_', '-' and '.' only)");
+    return std::nullopt;
+  }
+  // Every reference to an id, and every message about one, carries a copy: a role with
+  // a 100,000-character id and 2,000 unknown backups made 200 MB of messages. Valid ids
+  // are ASCII, so the length in bytes is the length in characters.
+  if (text.size() > max_id_length) {
+    r.error(value.at, value.key + ": " + std::string(kind) + " " + in_quotes(shown_id(text)) + " is " +
+                          std::to_string(text.size()) + " characters long; ids have at most " +
+                          std::to_string(max_id_length));
     return std::nullopt;
   }
   return located_id{text, value.at};

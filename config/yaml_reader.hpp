@@ -6,6 +6,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <array>
+#include <cstddef>
 #include <filesystem>
 #include <initializer_list>
 #include <optional>
@@ -110,8 +111,12 @@ std::string describe(const YAML::Node& node);
 /// first dozen), else "none are defined".
 std::string suggest(std::string_view wrong, const std::vector<std::string>& known, std::string_view plural);
 
-/// True for ids: letters, digits, `_`, `-`, `.`, not empty.
+/// True for ids: letters, digits, `_`, `-`, `.`, not empty. The length is read_id's
+/// concern (max_id_length), so that it can say which rule an id breaks.
 bool valid_id(std::string_view text) noexcept;
+
+/// The longest id read_id accepts, in characters: far more than a name needs.
+inline constexpr std::size_t max_id_length = 128;
 
 /// The elements of a list. An empty value is an empty list; anything else that is not
 /// a list is reported as "<key>: expected <of_what>, found ...".
@@ -119,7 +124,8 @@ std::vector<item> read_list(reader& r, const item& value, std::string_view of_wh
 
 /// A scalar as text; reports mappings, lists and empty values.
 std::optional<std::string> read_string(reader& r, const item& value);
-/// A scalar that is a valid id; `kind` names it in messages ("role id").
+/// A scalar that is a valid id of at most max_id_length characters; `kind` names it in
+/// messages ("role id"), which quote at most 40 characters of a wrong one.
 std::optional<located_id> read_id(reader& r, const item& value, std::string_view kind);
 /// A list of ids, or with `allow_single` also one id written as a scalar.
 std::vector<located_id> read_id_list(reader& r, const item& value, std::string_view kind, bool allow_single);

@@ -10,6 +10,7 @@
 
 #include "base/text.hpp"
 #include "config/loader.hpp"
+#include "config/yaml_reader.hpp"
 #include "config_fixture.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -235,7 +236,8 @@ TEST_CASE("did-you-mean is looked up for the first hundred unknown ids of a kind
 }
 
 TEST_CASE("the list of known ids shortens long ids", "[config][shape]") {
-  const std::string long_tail(5000, 'x');
+  // As long as an id may be (max_id_length), less the "p" and a digit or two.
+  const std::string long_tail(detail::max_id_length - 3, 'x');
   std::string text = "organisation: {name: T, time_zone: UTC}\n"
                      "defaults: {governance_owner: r0}\n"
                      "routing: {default_role: r0}\n"
@@ -249,7 +251,7 @@ TEST_CASE("the list of known ids shortens long ids", "[config][shape]") {
   load_result r = load_text(dir, text);
   auto found = matching(r, severity::error, "unknown person \"q\" in backups of role r0 (known people: p0xxx");
   REQUIRE(found.size() == 1);
-  // Twelve ids of 5,000 characters would be 60 KB; each is cut to 40 characters.
+  // Twelve ids of 128 characters would be 1.5 KB; each is cut to 40 characters.
   CHECK(found[0].message.size() < 800);
   CHECK_THAT(found[0].message, Catch::Contains("p0" + std::string(35, 'x') + "..., p1"));
 }
@@ -357,4 +359,79 @@ TEST_CASE("twelve event types are listed in full, thirteen are cut", "[config][s
     CHECK(found[0].message == "rule r can never fire: event.type is never \"x\"; known: " + listed +
                                   (types == 12 ? "" : ", ... (13 in all)"));
   }
+}
+
+TEST_CASE("an id longer than the limit is refused once, quoted short", "[config][shape]") {
+  // A role with a 100,000-character id and 2,000 unknown backups printed 200 MB: each
+  // backup's message named the role.
+  const std::string long_id(100000, 'r');
+  std::string backups;
+  for (int i = 0; i < 2000; ++i) {
+    backups += (i > 0 ? ", " : "") + std::string("q") + std::to_string(i);
+  }
+  std::string text = header() + "roles:\n  - {id: r0, primary: p, backups: [p]}\n"
+                                "  - {id: " + long_id + ", primary: p, backups: [" + backups + "]}\n";
+  baton::test::temp_dir dir;
+  load_result r = load_text(dir, text);
+  INFO(dump(r).substr(0, 2000));
+  REQUIRE(r.diagnostics.error_count() == 1);
+  const diagnostic& d = r.diagnostics.items().front();
+  CHECK(d.message == "id: role id \"" + std::string(37, 'r') + "...\" is 100000 characters long; ids have at most " +
+                         std::to_string(detail::max_id_length));
+  CHECK(d.at.line == 10);
+}
+
+TEST_CASE("ids of exactly the limit are accepted, one more is refused", "[config][shape]") {
+  const std::string at_limit(detail::max_id_length, 'a');
+  const std::string over_limit(detail::max_id_length + 1, 'b');
+  std::string text = header() + "roles:\n  - {id: r0, primary: p, backups: [p]}\n"
+                                "  - {id: " + at_limit + ", primary: p, backups: [p]}\n"
+                                "  - {id: " + over_limit + ", primary: p, backups: [p]}\n";
+  baton::test::temp_dir dir;
+  load_result r = load_text(dir, text);
+  INFO(dump(r));
+  REQUIRE(r.diagnostics.error_count() == 1);
+  CHECK_THAT(r.diagnostics.items().front().message,
+             Catch::EndsWith(" is 129 characters long; ids have at most 128"));
+  CHECK(r.diagnostics.items().front().at.line == 11);
+}
+
+TEST_CASE("long references are refused each with a short message", "[config][shape]") {
+  constexpr int n = 2000;
+  const std::string long_ref(1000, 'q');
+  std::string backups;
+  for (int i = 0; i < n; ++i) {
+    backups += (i > 0 ? ", " : "") + long_ref + std::to_string(i);
+  }
+  std::string text = header() + "roles:\n  - {id: r0, primary: p, backups: [" + backups + "]}\n";
+  baton::test::temp_dir dir;
+  load_result r = load_text(dir, text);
+  INFO(dump(r).substr(0, 2000));
+  CHECK(r.diagnostics.error_count() == n);
+  CHECK(count_matching(r, severity::error, "characters long; ids have at most 128") == n);
+  for (const auto& d : r.diagnostics.items()) {
+    CHECK(d.message.size() < 150);
+  }
+}
+
+TEST_CASE("a text that is not an id is quoted at most 40 characters, cut between characters",
+          "[config][shape]") {
+  std::string eacute;
+  for (int i = 0; i < 50000; ++i) {
+    eacute += "\u00e9";  // two bytes each in UTF-8
+  }
+  std::string text = header() + "roles:\n  - {id: r0, primary: p, backups: [p]}\n"
+                                "  - {id: " + eacute + ", primary: p}\n";
+  baton::test::temp_dir dir;
+  load_result r = load_text(dir, text);
+  INFO(dump(r).substr(0, 2000));
+  REQUIRE(r.diagnostics.error_count() == 1);
+  const std::string& message = r.diagnostics.items().front().message;
+  // 37 bytes would end inside the nineteenth character: the quote stops after 18.
+  std::string shown;
+  for (int i = 0; i < 18; ++i) {
+    shown += "\u00e9";
+  }
+  CHECK(message == "id: \"" + shown + "...\" is not a valid role id (letters, digits, '_', '-' and '.' only)");
+  CHECK(is_valid_utf8(message));
 }
