@@ -285,10 +285,11 @@ bool header_says_wal(const std::filesystem::path& p) {
 }
 
 // An SQLite URI for `p` with `query`: every byte but unreserved ones and '/' escaped,
-// so no '?', '#' or '%' in a file name is taken for URI syntax.
+// so no '?', '#' or '%' in a file name is taken for URI syntax. An absolute path gets
+// an empty authority ("file://" + path), so one starting "//" is not read as a host.
 std::string file_uri(const std::filesystem::path& p, std::string_view query) {
   static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out = "file:";
+  std::string out = p.is_absolute() ? "file://" : "file:";
   for (char c : p.string()) {
     auto b = static_cast<unsigned char>(c);
     if ((b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || c == '/' || c == '-' ||
@@ -504,11 +505,14 @@ std::unique_ptr<sqlite_store> sqlite_store::open_read_only(const std::filesystem
     // as immutable: no companions, no locks. A writer that starts meanwhile writes to a
     // new -wal and changes the file only when it checkpoints, which changes its size or
     // modification time; changed_underneath() tells the caller to read again.
+    std::optional<file_stamp> before;
     if (header_says_wal(path) && !std::filesystem::exists(with_suffix(path, "-wal"), ec)) {
-      auto before = stamp_of(path);
+      before = stamp_of(path);
+    }
+    if (before) {
       p = std::make_unique<impl>(path, file_uri(path, "immutable=1"), SQLite::OPEN_READONLY | SQLite::OPEN_URI,
                                  read_only_busy_timeout_ms);
-      p->unlocked_read_of = before ? before : file_stamp{};
+      p->unlocked_read_of = before;
     } else {
       p = std::make_unique<impl>(path, SQLite::OPEN_READONLY, read_only_busy_timeout_ms);
     }

@@ -209,6 +209,13 @@ TEST_CASE("open_read_only reads a closed WAL database without creating files or 
   CHECK(listing() == before);
   CHECK(test::read_file(f.db) == bytes);
 
+  // Names that mean something in a URI are still this file.
+  const auto odd = f.dir.path() / "odd ?name#%41.db";
+  std::filesystem::copy_file(f.db, odd);
+  CHECK(verify(*sqlite_store::open_read_only(odd)).records == 40);
+  CHECK(verify(*sqlite_store::open_read_only("/" + odd.string())).records == 40);  // "//tmp/...": no host
+  std::filesystem::remove(odd);
+
   // In rollback-journal mode SQLite's read-only connection creates nothing either.
   query(f.db, "PRAGMA journal_mode = DELETE;");
   const std::string rollback_bytes = test::read_file(f.db);
