@@ -94,6 +94,19 @@ std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   return length;
 }
 
+std::string shortened(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) {
+    return std::string(s);
+  }
+  std::size_t cut = max_bytes - 3;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0u) == 0x80u) {
+    --cut;  // a continuation byte: the character started earlier
+  }
+  std::string out(s.substr(0, cut));
+  out += "...";
+  return out;
+}
+
 bool is_valid_utf8(std::string_view s) noexcept {
   for (std::size_t i = 0; i < s.size();) {
     std::size_t n = utf8_sequence_length(s, i);

@@ -16,6 +16,11 @@ namespace baton {
 /// decide that "cio" is a typo of "caio" or "event.atrs" of "event.attrs".
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// `s` when it has at most `max_bytes` bytes, else its first bytes up to a character
+/// boundary followed by "...", max_bytes in all (max_bytes >= 3): how messages quote
+/// input that may be megabytes long without cutting a UTF-8 sequence in half.
+std::string shortened(std::string_view s, std::size_t max_bytes);
+
 /// Length (1 to 4) of the well-formed UTF-8 sequence starting at `s[i]`, or 0 when the
 /// bytes there are not one (a stray continuation byte, an overlong form, a surrogate,
 /// a code point past U+10FFFF, or a sequence cut short). Precondition: i < s.size().

@@ -30,8 +30,13 @@ scalar_positions::scalar_positions(const source_file& file, const YAML::Node& no
   // folded into spaces, escape backslashes and doubled quotes. Walk both together and
   // skip, in the file, whatever the value does not contain.
   raw_.reserve(value.size());
+  // The longest run of file characters one value character can stand for is an escape
+  // such as \U0001F600. A walk that skips more has lost the thread; it stops there
+  // rather than scanning on to the end of the file for every rule.
+  constexpr std::size_t longest_escape = 10;
   for (char c : value) {
-    while (p < text.size() && text[p] != c) {
+    std::size_t skipped = 0;
+    while (p < text.size() && text[p] != c && skipped <= longest_escape) {
       if (is_blank(text[p])) {
         ++p;  // indentation, or a line break folded into a space
         continue;
@@ -40,8 +45,9 @@ scalar_positions::scalar_positions(const source_file& file, const YAML::Node& no
         break;  // a folded line break: the space stands where the next line starts
       }
       ++p;  // an escape character or a doubled quote
+      ++skipped;
     }
-    if (p >= text.size()) {
+    if (p >= text.size() || skipped > longest_escape) {
       raw_.clear();  // lost the thread (an escape the walk cannot follow): use the start
       return;
     }

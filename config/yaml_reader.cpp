@@ -14,7 +14,13 @@ namespace {
 
 constexpr std::array<std::string_view, 7> weekday_names{"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
+// Quotes text from the input for a message, cut to a length a terminal can show: a
+// value or key may be megabytes long.
 std::string in_quotes(std::string_view s) {
+  constexpr std::size_t max_quoted = 80;
+  if (s.size() > max_quoted) {
+    return in_quotes(shortened(s, max_quoted));
+  }
   std::string out = "\"";
   out += s;
   out += '"';
@@ -78,16 +84,7 @@ std::string describe(const YAML::Node& node) {
   if (node.IsSequence()) {
     return "a list";
   }
-  std::string text = node.Scalar();
-  if (text.size() > 40) {
-    // Cut at a character boundary: a message must not end in half a UTF-8 sequence.
-    std::size_t cut = 37;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0u) == 0x80u) {
-      --cut;
-    }
-    text = text.substr(0, cut) + "...";
-  }
-  return in_quotes(text);
+  return in_quotes(shortened(node.Scalar(), 40));
 }
 
 namespace {
@@ -98,17 +95,7 @@ constexpr std::size_t typo_edits = 2;
 // each must not make every message twelve megabytes.
 constexpr std::size_t shown_id_length = 40;
 
-std::string shown_id(std::string_view id) {
-  if (id.size() <= shown_id_length) {
-    return std::string(id);
-  }
-  // Cut at a character boundary: a message must not end in half a UTF-8 sequence.
-  std::size_t cut = shown_id_length - 3;
-  while (cut > 0 && (static_cast<unsigned char>(id[cut]) & 0xc0u) == 0x80u) {
-    --cut;
-  }
-  return std::string(id.substr(0, cut)) + "...";
-}
+std::string shown_id(std::string_view id) { return shortened(id, shown_id_length); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "base/text.hpp"
 #include "rules/compile_failure.hpp"
 
 namespace baton::rules {
@@ -87,17 +88,8 @@ class checker {
       space = false;
       out += c;
     }
-    constexpr std::size_t max_shown = 48;
-    if (out.size() > max_shown) {
-      // Cut at a character boundary: a message must not end in half a UTF-8 sequence.
-      std::size_t cut = max_shown;
-      while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0U) == 0x80U) {
-        --cut;
-      }
-      out.resize(cut);
-      out += "...";
-    }
-    return out;
+    constexpr std::size_t max_shown = 51;  // 48 bytes of the operand and "..."
+    return shortened(out, max_shown);
   }
 
   std::string example_comparison(const node& n) const {

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string>
 
+#include "base/text.hpp"
 #include "rules/compile_failure.hpp"
 
 namespace baton::rules {
@@ -16,7 +17,8 @@ bool is_continuation_byte(char c) noexcept {
   return (static_cast<unsigned char>(c) & 0xC0U) == 0x80U;
 }
 
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// Quotes source text for a message, cut to a length a terminal can show.
+std::string quote(std::string_view s) { return "\"" + shortened(s, 48) + "\""; }
 
 class lexer {
  public:
@@ -363,14 +365,8 @@ std::string_view spelling(token_kind k) noexcept {
 }
 
 std::string describe(const token& t, std::string_view source) {
-  constexpr std::size_t max_shown = 40;
-  auto shown = [&] {
-    std::string_view text = source.substr(t.position.offset, t.end_offset - t.position.offset);
-    if (text.size() > max_shown) {
-      return std::string(text.substr(0, max_shown)) + "...";
-    }
-    return std::string(text);
-  };
+  constexpr std::size_t max_shown = 43;  // 40 bytes of the token and "..."
+  auto shown = [&] { return shortened(source.substr(t.position.offset, t.end_offset - t.position.offset), max_shown); };
   switch (t.kind) {
     case token_kind::end: return "end of expression";
     case token_kind::path: return "field " + shown();

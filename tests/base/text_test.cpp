@@ -56,6 +56,24 @@ TEST_CASE("printable_text: keeps line breaks, escapes the rest", "[base][text]")
   CHECK(printable_text("\n\n") == "\n\n");
 }
 
+TEST_CASE("shortened: cut at a character boundary with an ellipsis", "[base][text]") {
+  CHECK(shortened("short", 10) == "short");
+  CHECK(shortened("exactly10!", 10) == "exactly10!");
+  CHECK(shortened("longer than ten", 10) == "longer ...");
+  // "\xc3\xa9" is one character; the cut never leaves half of it.
+  std::string accents;
+  for (int i = 0; i < 50; ++i) {
+    accents += "\xc3\xa9";
+  }
+  for (std::size_t max = 3; max < 20; ++max) {
+    std::string cut = shortened(accents, max);
+    INFO(max);
+    CHECK(cut.size() <= max);
+    CHECK(is_valid_utf8(cut));
+    CHECK(cut.ends_with("..."));
+  }
+}
+
 TEST_CASE("edit distance", "[base][text]") {
   CHECK(edit_distance("cio", "caio") == 1);
   CHECK(edit_distance("", "abc") == 3);
