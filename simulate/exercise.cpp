@@ -70,7 +70,6 @@ class run {
     for (const auto& n : sc.org->notifiers) {
       notifiers_.add(std::make_unique<inbox_notifier>(n.id, inbox_));
     }
-    record_.orgs.emplace(org_->version, org_);
     for (const auto& i : sc.timeline) {
       agenda_.push(action{i.time.at, next_seq_++, &i, 0, {}, {}});
     }
@@ -306,8 +305,8 @@ class run {
     std::string what = change(*next);
     next->build_indexes();
     next->version = fmt::format("{}+{}", sc_.org->version, ++reloads_);
+    // Only the engine keeps the versions it still needs (those of open incidents).
     org_ = next;
-    record_.orgs.emplace(next->version, next);
     note(0, "scenario", "scenario.changed", fmt::format("{} (configuration {})", what, next->version));
     engine_.load_config(org_, "scenario");
   }

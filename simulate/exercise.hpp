@@ -28,9 +28,6 @@ struct run_record {
   std::vector<timeline_entry> decisions;  // responder and scenario entries; seq = log seq they follow
   std::vector<acknowledgement_entry> acknowledgements;
   std::map<std::int64_t, std::string> incident_names;  // incident id -> scenario name
-  /// Every configuration the run used, by version: the scenario's and those made by
-  /// reassign / out_of_office injections.
-  std::map<std::string, std::shared_ptr<const config::organisation>, std::less<>> orgs;
   timestamp end;
 };
 

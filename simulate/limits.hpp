@@ -31,8 +31,13 @@ inline constexpr std::size_t max_timeline_entries = 200'000;
 inline constexpr std::size_t max_incidents = 20'000;
 
 /// `reassign` and `out_of_office` entries: each one is a configuration reload, which
-/// copies the organisation.
+/// copies the organisation, and the engine keeps every version an open incident was
+/// opened under. So the bound is also on what the copies hold together: at most
+/// max_change_copies entries of the organisation (people, roles, business units and
+/// their holders, systems, activities, rules, overrides) over all changes. On the
+/// reference organisation that is the full 1,000 changes; on one of 100,000 entries, 100.
 inline constexpr std::size_t max_changes = 1'000;
+inline constexpr std::size_t max_change_copies = 10'000'000;
 
 /// Entries of `expect`: each is judged against every incident of every run.
 inline constexpr std::size_t max_expectations = 1'000;

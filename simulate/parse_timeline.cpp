@@ -415,6 +415,16 @@ void check_incidents(scenario_state& s, const std::vector<pending>& entries) {
   }
 }
 
+// What one change to the organisation copies, counted in entries.
+std::size_t organisation_entries(const config::organisation& org) {
+  std::size_t n = org.people.size() + org.roles.size() + org.business_units.size() + org.systems.size() +
+                  org.activities.size() + org.rules.size() + org.overrides.size();
+  for (const auto& bu : org.business_units) {
+    n += bu.holders_by_role.size();
+  }
+  return std::max<std::size_t>(n, 1);
+}
+
 }  // namespace
 
 void parse_timeline(scenario_state& s, const item& value) {
@@ -438,6 +448,8 @@ void parse_timeline(scenario_state& s, const item& value) {
   }
   std::size_t index = 0;
   std::size_t changes = 0;  // reassign and out_of_office entries, in file order
+  const std::size_t entries_per_change = s.org != nullptr ? organisation_entries(*s.org) : 1;
+  const std::size_t change_limit = std::min(max_changes, max_change_copies / entries_per_change);
   for (const auto& element : elements) {
     ++index;
     mapping m(r, element, "timeline entry", keys);
@@ -469,10 +481,16 @@ void parse_timeline(scenario_state& s, const item& value) {
     const auto& [kind, action] = given.front();
     p.inj.type = kind;
     if (kind == injection::kind::reassign || kind == injection::kind::out_of_office) {
-      if (++changes == max_changes + 1) {
-        r.error(action.at, action.key + ": change " + grouped(changes) + " to the organisation (reassign and "
-                           "out_of_office entries, each a configuration reload); an exercise may make at most " +
-                           grouped(max_changes));
+      if (++changes == change_limit + 1) {
+        std::string message = action.key + ": change " + grouped(changes) +
+                              " to the organisation (reassign and out_of_office entries, each a configuration "
+                              "reload); an exercise may make at most " + grouped(change_limit);
+        if (change_limit < max_changes) {
+          message += " on this organisation: each change copies its " + grouped(entries_per_change) +
+                     " people, roles, business-unit holders, systems, activities, rules and overrides, and at most " +
+                     grouped(max_change_copies) + " may be copied in all";
+        }
+        r.error(action.at, std::move(message));
       }
     }
     switch (kind) {

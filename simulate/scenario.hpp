@@ -98,7 +98,7 @@ struct scenario {
   const date::time_zone* zone = nullptr;  // for absolute times and reports (else the org's)
   std::string zone_name;
   timestamp start;
-  duration length{std::chrono::hours{24 * 7}};  // the virtual clock stops at start + length
+  duration length{std::chrono::hours{24 * 7}};  // the virtual clock stops at start + length (at most max_length)
   std::uint64_t seed = 1;
   bool seed_given = false;
   responder_spec default_responder;
@@ -106,6 +106,7 @@ struct scenario {
   std::vector<injection> timeline;  // in time order, file order among equal times
   std::vector<expectation> expectations;
 
+  /// start + length: load_scenario refuses a scenario where it passes max_time.
   timestamp end() const noexcept { return start + length; }
 };
 

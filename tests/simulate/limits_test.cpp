@@ -63,6 +63,7 @@ class exercise_file {
   }
 
   simulate::scenario_result load() const { return simulate::load_scenario(dir_.write("scenario.yaml", text_)); }
+  void write_config(const std::string& text) const { dir_.write("tiny.yaml", text); }
   std::filesystem::path path() const { return dir_.path() / "scenario.yaml"; }
 
   /// "scenario.yaml:line:column" of the first occurrence of `needle` (+ offset).
@@ -325,4 +326,34 @@ TEST_CASE("baton simulate exits 2 with the bound in the message", "[simulate][li
   INFO(longer.out);
   CHECK(longer.exit_code == 2);
   CHECK_THAT(longer.out, Catch::Contains("longer than the longest exercise (366d)"));
+}
+
+TEST_CASE("on a large organisation the changes are bounded by what they copy", "[simulate][limits]") {
+  // 20,004 entries (20,002 people, a role and a rule): each change copies them all, so
+  // 10,000,000 / 20,004 = 499 changes are allowed.
+  exercise_file f = exercise_file::with_timeline(entries(500, [](std::size_t i) {
+    return fmt::format("{{at: +{}m, reassign: {{role: caio, to: {}}}}}", i, i % 2 == 0 ? "lukas" : "amara");
+  }));
+  std::string config{tiny_config};
+  const auto roles = config.find("roles:");
+  std::string people;
+  for (int i = 0; i < 20'000; ++i) {
+    people += fmt::format("  - {{id: p{}, contacts: [{{notifier: memory, address: p{}@x}}]}}\n", i, i);
+  }
+  config.insert(roles, people);
+  f.write_config(config);
+  auto r = f.load();
+  INFO(dump(r).substr(0, 4000));
+  CHECK_FALSE(r.value.has_value());
+  std::size_t found = 0;
+  for (const auto& d : r.diagnostics.items()) {
+    const auto text = config::to_string(d);
+    if (text.find("change 500 to the organisation") != std::string::npos) {
+      ++found;
+      CHECK(text.starts_with(f.at("{at: +499m, reassign", 22) + ": error: "));
+      CHECK_THAT(text, Catch::Contains("an exercise may make at most 499 on this organisation: each change copies its "
+                                       "20,004 people, roles"));
+    }
+  }
+  CHECK(found == 1);
 }
