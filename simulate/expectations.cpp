@@ -223,7 +223,8 @@ expectation_check check_accountable(const expectation& e, const scenario& sc, co
   for (const auto* inc : x.incidents_of(e, run)) {
     accountable_sweep sweep(e, x.spans_of(inc->id), run.end);
     if (auto at = sweep.first_match(t, e.when == expectation::timing::by)) {
-      return {true, fmt::format("{}: accountable at {} were {}", name_of(*inc), offset(sc, *at), role_list(sweep.roles()))};
+      return {true,
+              fmt::format("{}: accountable at {} were {}", name_of(*inc), offset(sc, *at), role_list(sweep.roles()))};
     }
     if (++seen <= named_in_detail) {
       seen_text.push_back(

@@ -52,11 +52,13 @@ rules:
     to: caio
 )";
 
-// A scenario file beside the tiny configuration; `head` replaces the lines up to the
-// timeline, `timeline` is the rest of the file.
+// A scenario file beside the tiny configuration: `head` (name, config, start and any
+// other top-level keys), then the timeline and whatever follows it.
 class exercise_file {
  public:
-  explicit exercise_file(std::string body) : text_(std::move(body)) { dir_.write("tiny.yaml", std::string{tiny_config}); }
+  explicit exercise_file(std::string body) : text_(std::move(body)) {
+    dir_.write("tiny.yaml", std::string{tiny_config});
+  }
 
   static exercise_file with_timeline(const std::string& timeline, const std::string& head = default_head) {
     return exercise_file(head + "timeline:\n" + timeline);
