@@ -1,8 +1,10 @@
 #include "fuzz/fuzz_support.hpp"
 
 #include <boost/json/parse.hpp>
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -13,8 +15,32 @@
 namespace baton::fuzz {
 namespace support {
 
+constexpr std::string_view prefix = "baton-fuzz-";
+
+// Removes the scratch trees of processes that no longer run: libFuzzer ends a process
+// with _exit after a finding or in -fork mode, so their destructors never ran. A tree is
+// named baton-fuzz-<pid>-<random>.
+void remove_stale(const std::filesystem::path& base) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) {
+      continue;
+    }
+    const auto dash = name.find('-', prefix.size());
+    if (dash == std::string::npos) {
+      continue;
+    }
+    const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::filesystem::remove_all(entry.path(), ec);
+    }
+  }
+}
+
 // The process's scratch tree: made on first use, removed when the process exits
-// normally (libFuzzer's -runs limit, the end of the replay test).
+// normally (the end of the replay test, libFuzzer's -runs limit) and otherwise by the
+// next process to start.
 class scratch_root {
  public:
   scratch_root() {
@@ -23,7 +49,8 @@ class scratch_root {
     if (!std::filesystem::is_directory(base, ec) || ::access(base.c_str(), W_OK) != 0) {
       base = std::filesystem::temp_directory_path();
     }
-    std::string pattern = (base / "baton-fuzz-XXXXXX").string();
+    remove_stale(base);
+    std::string pattern = (base / (std::string(prefix) + std::to_string(::getpid()) + "-XXXXXX")).string();
     if (::mkdtemp(pattern.data()) == nullptr) {
       invariant_failed("support", "cannot create a scratch directory", pattern);
     }

@@ -34,8 +34,9 @@ void check_terminal_text(std::string_view text, std::string_view target, std::st
 
 /// A directory of this process's own, emptied and created afresh on each call, under
 /// /dev/shm when it is usable (the targets write files for every input) and the system
-/// temporary directory otherwise. The whole per-process tree is removed at exit; a
-/// process killed by a finding leaves it behind, named baton-fuzz-<random>.
+/// temporary directory otherwise. The whole per-process tree (baton-fuzz-<pid>-<random>)
+/// is removed at exit, or by the next process when this one ends without running its
+/// destructors (a finding, libFuzzer's -fork mode).
 std::filesystem::path fresh_directory(std::string_view name);
 
 /// Writes `content` to `path`, replacing it; aborts when the file cannot be written

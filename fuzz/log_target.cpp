@@ -79,7 +79,7 @@ std::string make_base_database() {
     store::sqlite_store st(path);
     store::audit_log log(st);
     store::transaction tx(st);
-    for (std::int64_t i = 1; i <= 60; ++i) {
+    for (std::int64_t i = 1; i <= 40; ++i) {
       log.append(from_epoch_ms(t0_ms + i * 61'000), i % 4 == 0 ? "person:ada" : "engine",
                  kinds[i % std::size(kinds)], i % 7, details_of(i));
     }
