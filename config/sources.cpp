@@ -81,16 +81,15 @@ class shape_check final : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark& m) override { start_ = m; }
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override { leaf(m, anchor); }
+  void OnNull(const YAML::Mark& m, YAML::anchor_t anchor) override { leaf(m, anchor, 0); }
   void OnAlias(const YAML::Mark& m, YAML::anchor_t anchor) override {
-    const subtree& t = anchor < anchors_.size() ? anchors_[anchor] : subtree{};
-    add(m, t.nodes, t.height);
+    add(m, anchor < anchors_.size() ? anchors_[anchor] : subtree{}, true);
   }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
     if (!unterminated_) {
       check_quote(m);
     }
-    leaf(m, anchor);
+    leaf(m, anchor, value.size());
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
@@ -106,25 +105,38 @@ class shape_check final : public YAML::EventHandler {
   /// Nesting of the deepest node once aliases are expanded; where it first passed the limit.
   std::size_t depth() const noexcept { return deepest_; }
   const YAML::Mark& too_deep_at() const noexcept { return too_deep_at_; }
-  /// Nodes added by aliases, saturating at max_alias_nodes + 1; where the limit was passed.
-  std::uint64_t alias_nodes() const noexcept { return alias_nodes_; }
+  /// Nodes and bytes of scalar text that aliases repeat; where a limit was first passed.
+  std::uint64_t alias_nodes() const noexcept { return alias_.nodes; }
+  std::uint64_t alias_bytes() const noexcept { return alias_.bytes; }
   const YAML::Mark& too_many_at() const noexcept { return too_many_at_; }
   /// The opening quote of a quoted scalar that runs to the end of the input.
   const std::optional<std::size_t>& unterminated() const noexcept { return unterminated_; }
 
  private:
+  // A node as aliases would expand it: its nodes, the bytes of its scalars, its levels.
   struct subtree {
     std::uint64_t nodes = 1;
+    std::uint64_t bytes = 0;
     std::size_t height = 1;
+
+    // Sums saturate far below 2^64: nested aliases multiply, and only "more than the
+    // limit" matters.
+    void grow(const subtree& child) {
+      constexpr std::uint64_t cap = std::uint64_t{1} << 62;
+      nodes = std::min(nodes + child.nodes, cap);
+      bytes = std::min(bytes + child.bytes, cap);
+      height = std::max(height, child.height + 1);
+    }
   };
   struct frame {
     YAML::anchor_t anchor;
     subtree size;
   };
 
-  void leaf(const YAML::Mark& m, YAML::anchor_t anchor) {
-    add(m, 1, 1);
-    remember(anchor, subtree{});
+  void leaf(const YAML::Mark& m, YAML::anchor_t anchor, std::size_t bytes) {
+    subtree t{1, bytes, 1};
+    add(m, t, false);
+    remember(anchor, t);
   }
 
   void open(const YAML::Mark& m, YAML::anchor_t anchor) {
@@ -139,30 +151,28 @@ class shape_check final : public YAML::EventHandler {
     frame f = stack_.back();
     stack_.pop_back();
     remember(f.anchor, f.size);
-    grow_parent(f.size.nodes, f.size.height);
+    if (!stack_.empty()) {
+      stack_.back().size.grow(f.size);
+    }
   }
 
-  // A node of `nodes` nodes and `height` levels appears at the current position.
-  void add(const YAML::Mark& m, std::uint64_t nodes, std::size_t height) {
-    if (nodes > 1) {
-      // An alias to a collection: every node of it is visited again by whoever walks
-      // the document, so it counts as written out.
-      alias_nodes_ = std::min<std::uint64_t>(alias_nodes_ + nodes, max_alias_nodes + 1);
-      if (alias_nodes_ > max_alias_nodes && too_many_at_.is_null()) {
+  // Node `t` appears at the current position, written out or (`alias`) repeated.
+  void add(const YAML::Mark& m, const subtree& t, bool alias) {
+    if (alias) {
+      // Whoever walks the document visits every node and copies every scalar of an
+      // alias again, so it counts as written out.
+      subtree repeated = alias_;
+      repeated.grow(t);
+      alias_.nodes = repeated.nodes;
+      alias_.bytes = repeated.bytes;
+      if ((alias_.nodes > max_alias_nodes || alias_.bytes > max_alias_bytes) && too_many_at_.is_null()) {
         too_many_at_ = m;
       }
     }
-    note_depth(m, stack_.size() + height);
-    grow_parent(nodes, height);
-  }
-
-  void grow_parent(std::uint64_t nodes, std::size_t height) {
-    if (stack_.empty()) {
-      return;
+    note_depth(m, stack_.size() + t.height);
+    if (!stack_.empty()) {
+      stack_.back().size.grow(t);
     }
-    subtree& parent = stack_.back().size;
-    parent.nodes = std::min<std::uint64_t>(parent.nodes + nodes, max_alias_nodes + 1);
-    parent.height = std::max(parent.height, height + 1);
   }
 
   void remember(YAML::anchor_t anchor, const subtree& t) {
@@ -226,7 +236,7 @@ class shape_check final : public YAML::EventHandler {
   std::vector<subtree> anchors_;
   std::size_t deepest_ = 0;
   YAML::Mark too_deep_at_ = YAML::Mark::null_mark();
-  std::uint64_t alias_nodes_ = 0;
+  subtree alias_{0, 0, 0};
   YAML::Mark too_many_at_ = YAML::Mark::null_mark();
   std::optional<std::size_t> unterminated_;
 };
@@ -286,10 +296,12 @@ bool parse_document(source_file& file, diagnostics& d) {
                                                   "more than " + std::to_string(max_yaml_depth) + " levels)");
       return false;
     }
-    if (shape.alias_nodes() > max_alias_nodes) {
+    if (shape.alias_nodes() > max_alias_nodes || shape.alias_bytes() > max_alias_bytes) {
       d.error(mark_in(file, shape.too_many_at()),
-              "aliases (*name) repeat more than " + std::to_string(max_alias_nodes) +
-                  " nodes in all by here; write the repeated parts out or use fewer aliases");
+              "aliases (*name) repeat more than " +
+                  (shape.alias_nodes() > max_alias_nodes ? std::to_string(max_alias_nodes) + " nodes"
+                                                         : std::to_string(max_alias_bytes) + " bytes of text") +
+                  " in all by here; write the repeated parts out or use fewer aliases");
       return false;
     }
     if (parser.HandleNextDocument(shape)) {

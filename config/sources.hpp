@@ -45,6 +45,9 @@ inline constexpr std::size_t max_yaml_depth = 64;
 /// walked as if its anchor's node were written out again, so a few kilobytes of nested
 /// aliases can stand for gigabytes ("billion laughs").
 inline constexpr std::uint64_t max_alias_nodes = 100'000;
+/// And how many bytes of scalar text they may repeat: an alias of a long string is
+/// copied wherever it is read.
+inline constexpr std::uint64_t max_alias_bytes = 16u << 20;
 
 /// Where included files may come from.
 struct include_policy {

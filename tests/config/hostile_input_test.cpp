@@ -126,6 +126,15 @@ TEST_CASE("aliases that multiply a document are refused before anything walks it
   CHECK_THAT(d.message, Catch::Contains("aliases (*name) repeat more than 100000 nodes"));
   CHECK(d.at.line == 5);  // 10^5 repeated nodes are passed on the fifth line
 
+  SECTION("a long string repeated by aliases counts by its length") {
+    std::string big = "text: &t " + std::string(1u << 20, 'x') + "\nlist: [";
+    for (int i = 0; i < 20; ++i) {
+      big += (i == 0 ? "*t" : ", *t");
+    }
+    big += "]\n";
+    diagnostic d2 = only_error(dir, "long.yaml", big);
+    CHECK_THAT(d2.message, Catch::Contains("repeat more than 16777216 bytes of text"));
+  }
   SECTION("a few aliases are fine") {
     fixture f;
     f.replace("defaults:\n", "x-hours: &hours {days: [mon], start: \"09:00\", end: \"17:00\"}\ndefaults:\n");
