@@ -114,28 +114,32 @@ for t in "${run[@]}"; do
     continue
   fi
   if $merge; then
-    # Merged into a fresh copy of the corpus, so only inputs that add coverage beyond it
-    # arrive; of those, text files are copied into the repository.
+    # The corpus stays text: only text inputs are candidates. They are merged into a
+    # fresh copy of the corpus, so only those adding coverage beyond it arrive, and
+    # those are copied into the repository.
+    candidates=$(mktemp -d "$work/$t/text.XXXXXX")
+    skipped=0
+    for f in "$scratch"/*; do
+      if [ ! -s "$f" ] || grep -qaP '\x00' "$f" || ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
+        skipped=$((skipped + 1))
+      else
+        cp "$f" "$candidates"/
+      fi
+    done
     fresh=$(mktemp -d "$work/$t/merge.XXXXXX")
     cp "$corpus"/* "$fresh"/
-    "$build_dir/fuzz/${t}_fuzz" -merge=1 "$fresh" "$scratch" -max_len="$(max_len_of "$t")" -timeout=10 \
+    "$build_dir/fuzz/${t}_fuzz" -merge=1 "$fresh" "$candidates" -max_len="$(max_len_of "$t")" -timeout=10 \
       -rss_limit_mb=2048 -close_fd_mask=1 >"$work/$t/merge.log" 2>&1
     added=0
-    skipped=0
     for f in "$fresh"/*; do
       name=$(basename "$f")
-      if [ -e "$corpus/$name" ]; then
-        continue
+      if [ ! -e "$corpus/$name" ] && [ ! -e "$corpus/new-$name" ]; then
+        cp "$f" "$corpus/new-$name"
+        added=$((added + 1))
       fi
-      if ! grep -q . "$f" || grep -qaP '\x00' "$f" || ! iconv -f UTF-8 -t UTF-8 "$f" >/dev/null 2>&1; then
-        skipped=$((skipped + 1))
-        continue
-      fi
-      cp "$f" "$corpus/new-$name"
-      added=$((added + 1))
     done
-    rm -rf "$fresh"
-    echo "fuzz: $t: merged $added new inputs into $corpus ($skipped not text, left out)"
+    rm -rf "$fresh" "$candidates"
+    echo "fuzz: $t: merged $added new inputs into $corpus ($skipped new inputs not text, left out)"
   fi
 done
 exit "$found"
