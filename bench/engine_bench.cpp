@@ -26,6 +26,7 @@ class discarding_store final : public bs::store {
   void rollback() noexcept override {}
   void append_log(const bs::log_record& r) override { head_ = {r.seq, r.hash}; }
   bs::log_head head() override { return head_; }
+  std::optional<bs::log_head> find_head() override { return head_; }
   void read_log(const bs::log_range&, const std::function<void(const bs::log_record&)>&) override {}
   void upsert_incident(const bs::incident_row&) override {}
   void upsert_escalation(const bs::escalation_row&) override {}
