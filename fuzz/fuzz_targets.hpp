@@ -18,8 +18,8 @@ void rules_one_input(std::string_view data);
 /// separated by lines holding `#@file`, loaded and printed as `baton validate` does.
 void config_one_input(std::string_view data);
 
-/// A scenario file run against a fixed small configuration (min.yaml beside it); a
-/// scenario that loads and is small is run and its reports rendered.
+/// A scenario file, beside two fixed configurations it may name (min.yaml, org.yaml);
+/// a scenario that loads and is small is run and its reports rendered.
 void scenario_one_input(std::string_view data);
 
 /// Lines of edits (SQL updates, overwritten bytes, truncation) applied to a copy of a
