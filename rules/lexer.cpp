@@ -1,5 +1,6 @@
 #include "rules/lexer.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <string>
 
@@ -260,7 +261,10 @@ class lexer {
           case 'n': value += '\n'; break;
           case 't': value += '\t'; break;
           default: {
-            std::string shown = at_end() ? std::string("\\") : "\\" + std::string(1, e);
+            // The whole character after the backslash, not its first byte: half of
+            // a UTF-8 sequence in a message would print as garbage.
+            std::size_t length = at_end() ? 0 : std::max<std::size_t>(1, utf8_sequence_length(src_, pos_));
+            std::string shown = "\\" + std::string(src_.substr(pos_, length));
             fail(escape_at, "unknown escape " + quote(shown) +
                                 " in string; expected one of \\\" \\' \\\\ \\n \\t");
           }
