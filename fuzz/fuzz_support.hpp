@@ -54,6 +54,9 @@ std::vector<std::string_view> lines(std::string_view text);
 /// \\ and \xNN. Anything else is kept as it is.
 std::string unescape(std::string_view text);
 
+/// The value of one hexadecimal digit, or -1 for any other character.
+int hex_digit(char c);
+
 /// A stable hash of the input (FNV-1a), for choices that must be the same every time
 /// the same input runs: which inputs also get a Monte Carlo run, a determinism check.
 std::uint64_t input_hash(std::string_view data) noexcept;
