@@ -161,10 +161,7 @@ class shape_check final : public YAML::EventHandler {
     if (alias) {
       // Whoever walks the document visits every node and copies every scalar of an
       // alias again, so it counts as written out.
-      subtree repeated = alias_;
-      repeated.grow(t);
-      alias_.nodes = repeated.nodes;
-      alias_.bytes = repeated.bytes;
+      alias_.grow(t);
       if ((alias_.nodes > max_alias_nodes || alias_.bytes > max_alias_bytes) && too_many_at_.is_null()) {
         too_many_at_ = m;
       }
