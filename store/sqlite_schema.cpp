@@ -7,6 +7,7 @@
 
 #include <initializer_list>
 #include <stdexcept>
+#include <vector>
 
 namespace baton::store::detail {
 namespace {
@@ -145,18 +146,6 @@ std::optional<std::string> table_sql(SQLite::Database& db, const char* table) {
   return s.getColumn(0).getString();
 }
 
-// `hidden` of PRAGMA table_xinfo: 0 a plain column, 1 hidden (of a virtual table),
-// 2 generated and computed when read, 3 generated and stored; nullopt: no such column.
-std::optional<int> column_kind(SQLite::Database& db, const char* table, const char* column) {
-  SQLite::Statement s(db, "SELECT hidden FROM pragma_table_xinfo(?1) WHERE name = ?2 COLLATE NOCASE");
-  s.bind(1, table);
-  s.bind(2, column);
-  if (!s.executeStep()) {
-    return std::nullopt;
-  }
-  return s.getColumn(0).getInt();
-}
-
 std::optional<std::string> table_problem(SQLite::Database& db, const required_table& t) {
   auto sql = table_sql(db, t.name);
   if (!sql) {
@@ -166,8 +155,25 @@ std::optional<std::string> table_problem(SQLite::Database& db, const required_ta
   if (sql->size() >= 20 && sqlite3_strnicmp(sql->c_str(), "CREATE VIRTUAL TABLE", 20) == 0) {
     return fmt::format("table {} is a virtual table", t.name);
   }
+  // One read of the table's columns. `hidden` of PRAGMA table_xinfo: 0 a plain column,
+  // 1 hidden (of a virtual table), 2 generated and computed when read, 3 generated and
+  // stored. A name listed twice counts as its first listing, as a prepared read sees it.
+  std::vector<std::optional<int>> kinds(t.columns.size());
+  SQLite::Statement s(db, "SELECT name, hidden FROM pragma_table_xinfo(?1)");
+  s.bind(1, t.name);
+  while (s.executeStep()) {
+    const std::string name = s.getColumn(0).getString();
+    std::size_t i = 0;
+    for (const char* column : t.columns) {
+      if (!kinds[i] && sqlite3_stricmp(name.c_str(), column) == 0) {
+        kinds[i] = s.getColumn(1).getInt();
+      }
+      ++i;
+    }
+  }
+  std::size_t i = 0;
   for (const char* column : t.columns) {
-    auto kind = column_kind(db, t.name, column);
+    const auto kind = kinds[i++];
     if (!kind) {
       return fmt::format("table {} has no column {}", t.name, column);
     }
@@ -182,10 +188,9 @@ std::optional<std::string> table_problem(SQLite::Database& db, const required_ta
 }  // namespace
 
 std::optional<std::string> log_schema_problem(SQLite::Database& db) {
-  bool any = false;
-  for (const auto& t : log_tables) {
-    any = any || table_sql(db, t.name).has_value();
-  }
+  const bool any = db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND "
+                                  "name COLLATE NOCASE IN ('schema_migrations', 'log', 'log_head')")
+                        .getInt64() > 0;
   if (!any) {
     return std::string("is not a baton database: it has none of baton's tables (schema_migrations, log, "
                        "log_head); a SQLite database from another program?");
