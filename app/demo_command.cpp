@@ -13,6 +13,7 @@
 #include "base/text.hpp"
 #include "config/loader.hpp"
 #include "engine/engine.hpp"
+#include "engine/holder_resolver.hpp"
 #include "notifiers/notification_json.hpp"
 #include "notifiers/recording_notifier.hpp"
 #include "store/audit_log.hpp"

@@ -9,18 +9,17 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
-#include <unordered_map>
+#include <variant>
 #include <vector>
 
 #include "base/expected.hpp"
 #include "config/organisation.hpp"
 #include "engine/clock.hpp"
 #include "engine/event.hpp"
-#include "engine/holder_resolver.hpp"
-#include "engine/timer_queue.hpp"
+#include "engine/latency.hpp"
 #include "notifiers/notifier.hpp"
-#include "store/audit_log.hpp"
 #include "store/store.hpp"
 
 namespace baton::engine {
@@ -44,7 +43,7 @@ struct escalation {
   std::optional<timestamp> engaged_at;
   const config::person* engaged_by = nullptr;
   const config::person* paged = nullptr;  // person paged last
-  std::int32_t step = 0;   // rung of the ladder paged last
+  std::int32_t rung = 0;   // rung of the ladder paged last
   std::int32_t round = 0;  // completed passes over the ladder
   std::uint64_t ack_timer = 0;
   std::uint64_t target_timer = 0;
@@ -81,27 +80,14 @@ struct ack_result {
   bool incident_acknowledged = false;      // every accountable role is now engaged
 };
 
-enum class error_kind : std::uint8_t { invalid, not_found, conflict, forbidden };
+/// invalid: the request is wrong (400); not_found (404); conflict: not in a state that
+/// allows it (409); forbidden: not allowed to (403); unavailable: nothing was done, the
+/// store failed or the engine has stopped (503).
+enum class error_kind : std::uint8_t { invalid, not_found, conflict, forbidden, unavailable };
 
 struct engine_error {
   error_kind kind = error_kind::invalid;
   std::string message;
-};
-
-/// Latency figures for one rule or role (engaged time - trigger time).
-struct latency_stats {
-  std::int64_t count = 0;
-  duration median{0};
-  duration p90{0};
-  duration max{0};
-  std::int64_t breaches = 0;  // engaged after the target, or target passed unengaged
-};
-
-struct latency_sample {
-  std::string rule;  // "" for the initial routing
-  std::string role;
-  duration latency{0};
-  bool breached = false;
 };
 
 struct counters {
@@ -117,37 +103,91 @@ struct counters {
   std::int64_t resolved = 0;
 };
 
+/// The operations the engine performs. Each reads `now` once from the clock and is one
+/// unit of meaning in the log; several share one store commit when run as a batch.
+struct submit_op {
+  event e;
+  std::string actor = "api";
+};
+struct acknowledge_op {
+  std::int64_t incident_id = 0;
+  std::string person;
+  std::string actor;  // "" = person:<person>
+};
+struct resolve_op {
+  std::int64_t incident_id = 0;
+  std::string actor;
+  std::string note;
+};
+/// Fires every timer due at the clock's now, in (deadline, arming order); each firing
+/// is an operation of its own within the batch.
+struct fire_due_op {};
+struct load_config_op {
+  std::shared_ptr<const config::organisation> org;
+  std::string actor = "config";
+};
+using operation = std::variant<submit_op, acknowledge_op, resolve_op, fire_due_op, load_config_op>;
+
+struct resolve_result {
+  std::int64_t incident_id = 0;
+};
+struct fire_result {
+  std::size_t fired = 0;
+};
+struct load_result {
+  std::string version;
+};
+using operation_result = std::variant<submit_result, ack_result, resolve_result, fire_result, load_result>;
+using outcome = expected<operation_result, engine_error>;
+
+namespace detail {
+class core;
+}
+
+/// The engine is confined to one thread: every call, and every use of what a query
+/// returns, happens on the thread that owns it. Query results point into the engine's
+/// state and are valid until the next operation.
 class engine {
  public:
-  /// `org` is the configuration new incidents use until load_config() replaces it. The
-  /// store, notifiers and clock must outlive the engine.
+  /// `org` is the configuration new incidents use until a load_config operation replaces
+  /// it. The store, notifiers and clock must outlive the engine.
   engine(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
          std::shared_ptr<const config::organisation> org);
   ~engine();
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
 
+  /// Runs `ops` in order as one batch: one store transaction, committed once at the end.
+  /// The outcomes (one per operation, in order) exist only once the batch is committed.
+  /// When the store fails (or anything else throws) the whole batch is rolled back,
+  /// every outcome is an `unavailable` error, and the engine stops: every later call
+  /// answers `unavailable` too, for its memory may be ahead of the database. See
+  /// docs/engine.md, "When the store fails".
+  std::vector<outcome> run(std::span<const operation> ops);
+
+  // One operation as a batch of its own.
   /// Makes `org` the configuration for new incidents; open incidents keep theirs. Logged
   /// as config.loaded with the version.
-  void load_config(std::shared_ptr<const config::organisation> org, std::string_view actor = "config");
-
+  expected<load_result, engine_error> load_config(std::shared_ptr<const config::organisation> org,
+                                                  std::string_view actor = "config");
   /// Takes in one event: finds or opens its incident, fires matching rules, moves
   /// accountability and pages the holders.
   expected<submit_result, engine_error> submit(const event& e, std::string_view actor = "api");
-
   /// `person` acknowledges incident `id`: engages every accountable role they hold.
   expected<ack_result, engine_error> acknowledge(std::int64_t id, std::string_view person,
                                                  std::string_view actor = "");
-
   /// Ends incident `id`: cancels its timers. `actor` says who (e.g. "person:ada").
-  expected<bool, engine_error> resolve(std::int64_t id, std::string_view actor, std::string_view note = "");
-
-  /// Fires every timer due at the clock's now, in (deadline, arming order). Returns the
-  /// number fired. Timers fired more than a second after their deadline are marked late.
+  expected<resolve_result, engine_error> resolve(std::int64_t id, std::string_view actor,
+                                                 std::string_view note = "");
+  /// Fires every timer due at the clock's now; returns the number fired (0 when the
+  /// engine has stopped). Timers fired more than a second late are logged timer.late.
   std::size_t run_due();
 
   /// The earliest pending timer, if any (for the serve loop and virtual-time drivers).
   std::optional<timestamp> next_due();
+
+  /// Why the engine stopped after a store error; empty while it runs.
+  const std::string& stopped() const noexcept;
 
   // Queries.
   const incident* find_incident(std::int64_t id) const;
@@ -155,68 +195,20 @@ class engine {
   std::vector<const escalation*> escalations_of(std::int64_t incident_id) const;
   /// Roles accountable now (escalations not ended), in triggering order.
   std::vector<const escalation*> accountable(std::int64_t incident_id) const;
-  std::size_t open_incidents() const noexcept { return incidents_.size(); }
-  std::size_t pending_timers() const noexcept { return timers_.size(); }
-  const counters& totals() const noexcept { return counters_; }
-  const std::vector<latency_sample>& latency_samples() const noexcept { return latency_; }
+  std::size_t open_incidents() const noexcept;
+  std::size_t pending_timers() const noexcept;
+  const counters& totals() const noexcept;
+  const std::vector<latency_sample>& latency_samples() const noexcept;
   std::map<std::string, latency_stats> latency_by_rule() const;
   std::map<std::string, latency_stats> latency_by_role() const;
-  const std::shared_ptr<const config::organisation>& current_config() const noexcept { return org_; }
-  const store::log_head& log_head() const noexcept { return log_.head(); }
+  const std::shared_ptr<const config::organisation>& current_config() const noexcept;
+  const store::log_head& log_head() const noexcept;
 
  private:
-  struct step;  // the state of one public operation: now, actor, dirty rows
+  template <class Result, class Op>
+  expected<Result, engine_error> run_one(Op op);
 
-  incident& open_incident(step& s, const event& e, std::string_view key);
-  void apply_rules(step& s, incident& inc, const event& e, std::vector<std::string>& fired);
-  void start_escalation(step& s, incident& inc, const config::role& role, const config::rule* rule);
-  void end_escalation(step& s, incident& inc, escalation& esc, std::string_view why);
-  void page_from(step& s, incident& inc, escalation& esc, std::size_t from_rung, std::string_view why);
-  void go_unowned(step& s, incident& inc, escalation& esc);
-  void inform(step& s, incident& inc, const config::rule& rule);
-  void engage(step& s, incident& inc, escalation& esc, const config::person& who);
-  void update_incident_state(step& s, incident& inc);
-  void on_timer(step& s, const timer& t);
-  void on_ack_timeout(step& s, incident& inc, escalation& esc);
-  void on_target(step& s, incident& inc, escalation& esc);
-  void on_reminder(step& s, incident& inc);
-  bool may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now);
-  void send(step& s, incident& inc, const escalation* esc, notifiers::notification_kind kind,
-            const config::person& to, const config::role& as_role, const config::rule* rule,
-            std::string reason, std::optional<timestamp> deadline, std::string_view key_suffix);
-  const ladder& ladder_for(const incident& inc, const config::role& role);
-  duration ack_timeout_for(const incident& inc, const escalation& esc, const config::role& paged_role) const;
-  std::uint64_t arm(step& s, timestamp due, timer_kind kind, std::int64_t incident, std::int64_t escalation);
-  void cancel(step& s, std::uint64_t& timer_id);
-  void flush(step& s);
-  std::map<std::string, latency_stats> latency_by(std::string latency_sample::*key) const;
-  void finish(incident& inc);
-  store::incident_row to_row(const incident& inc) const;
-  store::escalation_row to_row(const escalation& esc) const;
-
-  clock& clock_;
-  store::store& store_;
-  notifiers::notifier_set& notifiers_;
-  store::audit_log log_;
-  std::shared_ptr<const config::organisation> org_;
-  timer_queue timers_;
-  std::unordered_map<std::int64_t, incident> incidents_;        // open and acknowledged
-  std::unordered_map<std::string, std::int64_t> by_dedup_key_;  // key -> open incident
-  std::unordered_map<std::int64_t, escalation> escalations_;    // of open incidents
-  struct ladder_key {
-    const config::organisation* org;
-    const config::role* role;
-    const config::ai_system* system;
-    bool operator==(const ladder_key&) const = default;
-  };
-  struct ladder_key_hash {
-    std::size_t operator()(const ladder_key& k) const noexcept;
-  };
-  std::unordered_map<ladder_key, ladder, ladder_key_hash> ladders_;
-  std::int64_t next_incident_id_ = 1;
-  std::int64_t next_escalation_id_ = 1;
-  counters counters_;
-  std::vector<latency_sample> latency_;
+  std::unique_ptr<detail::core> core_;
 };
 
 /// Drives a manual clock to `until`, stopping at every timer deadline on the way so each

@@ -100,7 +100,7 @@ std::string describe_details(std::string_view kind, const json::object& d) {
     }
     return fmt::format("{} could not be informed under rule {}: {}", s("role"), s("rule"), s("reason"));
   }
-  if (kind == "escalation.stepped") {
+  if (kind == "escalation.unacknowledged") {
     return fmt::format("{} did not acknowledge {} in time: paging the next rung", s("unacknowledged"), s("role"));
   }
   if (kind == "escalation.repeated") {

@@ -4,6 +4,7 @@
 
 #include "config/loader.hpp"
 #include "engine/deadline.hpp"
+#include "engine/holder_resolver.hpp"
 #include "tests/engine/harness.hpp"
 
 using namespace baton;

@@ -1,6 +1,7 @@
 // The engine's escalation behaviour on the virtual clock and a real SQLite file.
 #include <catch2/catch.hpp>
 
+#include "store/audit_log.hpp"
 #include "tests/engine/harness.hpp"
 
 using namespace baton;
@@ -28,7 +29,7 @@ TEST_CASE("a primary who does not acknowledge: the backup is paged exactly at th
   h.advance(1s);
   CHECK(h.paged(id, "bu_owner") == "ben");
   CHECK(h.pages() == strings{"bea@bu_owner", "ben@bu_owner"});
-  auto stepped = h.records("escalation.stepped");
+  auto stepped = h.records("escalation.unacknowledged");
   REQUIRE(stepped.size() == 1);
   CHECK(stepped[0].at == at("2026-11-23T09:15:00"));
   CHECK_THAT(stepped[0].details, Catch::Contains("\"unacknowledged\":\"bea\""));
@@ -347,7 +348,7 @@ TEST_CASE("every state change is in the log and the chain verifies", "[engine]")
   REQUIRE(h.eng->acknowledge(id, "gus").has_value());
   REQUIRE(h.eng->resolve(id, "person:bob").has_value());
   for (const char* kind : {"config.loaded", "event.received", "incident.opened", "rule.fired", "accountability.moved",
-                           "holder.resolved", "notification.sent", "escalation.stepped", "escalation.engaged",
+                           "holder.resolved", "notification.sent", "escalation.unacknowledged", "escalation.engaged",
                            "acknowledged", "incident.acknowledged", "incident.resolved"}) {
     INFO(kind);
     CHECK_FALSE(h.records(kind).empty());

@@ -235,7 +235,7 @@ exercise_report sample() {
   r.timeline = {
       {at(0ms), 1, 1, "scenario", "incident.opened", "credit-drift opened on Credit scoring model"},
       {at(0ms), 3, 1, "engine", "holder.resolved", "Amara Okafor paged for model-owner"},
-      {at(15min), 6, 1, "engine", "escalation.stepped", "nobody answered: backup 1 mei paged"},
+      {at(15min), 6, 1, "engine", "escalation.unacknowledged", "nobody answered: backup 1 mei paged"},
       {at(27min), 0, 1, "responder:mei", "responder.acknowledged", "mei acknowledges after 12m"},
       {at(30min), 9, 1, "engine", "rule.fired", "severity-high fired"},
       {at(1h + 20min), 14, 2, "scenario", "incident.opened", "bias-complaint opened on Hiring screener"},

@@ -1,0 +1,137 @@
+#pragma once
+// The engine's state and the code that changes it; internal to engine/ (the public face
+// is engine/engine.hpp). Its parts live in one file per concept:
+//   operations.cpp         events, acknowledgements, resolutions, timers, config loads
+//   escalation_ladder.cpp  paging up a role's ladder: rungs, timeouts, targets, unowned
+//   outbox.cpp             notifications: composed, recorded, handed to notifiers
+//   persistence.cpp        the rows a batch changed, written once when it commits
+// with the pure parts beside them: accountability.hpp (who is accountable after a rule
+// fires), messages.hpp (what a notification says), latency.hpp (latency summaries).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/accountability.hpp"
+#include "engine/engine.hpp"
+#include "engine/holder_resolver.hpp"
+#include "engine/timer_queue.hpp"
+#include "store/audit_log.hpp"
+
+namespace baton::engine::detail {
+
+/// What the operations of one batch changed; written to the store once, when the batch
+/// commits. A timer armed and cancelled (or fired) within the batch never reaches it.
+struct batch_changes {
+  std::vector<std::int64_t> incidents;                 // touched (duplicates allowed)
+  std::vector<std::int64_t> escalations;               // likewise
+  std::map<std::uint64_t, store::timer_row> armed;     // armed in this batch, still pending
+  std::vector<std::int64_t> removed_timers;            // armed before it, now fired or cancelled
+  std::vector<std::int64_t> resolved;                  // leave memory once the batch commits
+};
+
+/// One operation in progress: the instant it runs at (read once) and who asked for it.
+struct op_context {
+  timestamp now;
+  std::string actor;
+  batch_changes& changes;
+
+  void touch(const incident& inc) { changes.incidents.push_back(inc.id); }
+  void touch(const escalation& esc) { changes.escalations.push_back(esc.id); }
+};
+
+class core {
+ public:
+  core(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
+       std::shared_ptr<const config::organisation> org);
+
+  // Batches: begin(), operations, commit(); fail() instead when anything threw.
+  void begin();
+  void commit();
+  /// Rolls the store back and stops the engine: its memory may be ahead of the store.
+  void fail(std::string_view what) noexcept;
+  op_context context(std::string actor) { return {clock_.now(), std::move(actor), changes_}; }
+
+  // Operations (operations.cpp).
+  load_result load_config(op_context& op, std::shared_ptr<const config::organisation> org);
+  expected<submit_result, engine_error> submit(op_context& op, const event& e);
+  expected<ack_result, engine_error> acknowledge(op_context& op, std::int64_t id, std::string_view person);
+  expected<resolve_result, engine_error> resolve(op_context& op, std::int64_t id, std::string_view note);
+  /// Fires the timers due at the clock's now, each as an operation of its own.
+  std::size_t fire_due();
+
+  // State, read by the engine's queries.
+  clock& clock_;
+  store::store& store_;
+  notifiers::notifier_set& notifiers_;
+  store::audit_log log_;
+  std::shared_ptr<const config::organisation> org_;
+  timer_queue timers_;
+  std::unordered_map<std::int64_t, incident> incidents_;        // open and acknowledged
+  std::unordered_map<std::string, std::int64_t> by_dedup_key_;  // key -> open incident
+  std::unordered_map<std::int64_t, escalation> escalations_;    // of open incidents
+  std::int64_t next_incident_id_ = 1;
+  std::int64_t next_escalation_id_ = 1;
+  counters counters_;
+  latency_book latency_;
+  std::string stopped_;  // why the engine stopped; empty while it runs
+  bool in_batch_ = false;
+
+ private:
+  // operations.cpp
+  incident* find_open(std::int64_t id);
+  incident& open_incident(op_context& op, const event& e, std::string_view key);
+  void apply_rules(op_context& op, incident& inc, const event& e, std::vector<std::string>& fired);
+  void inform(op_context& op, incident& inc, const config::rule& rule);
+  void update_incident_state(op_context& op, incident& inc);
+  void on_timer(op_context& op, const timer& t);
+  void on_reminder(op_context& op, incident& inc);
+
+  // escalation_ladder.cpp
+  const ladder& ladder_for(const incident& inc, const config::role& role);
+  void start_escalation(op_context& op, incident& inc, const config::role& role, const config::rule* rule);
+  void end_escalation(op_context& op, incident& inc, escalation& esc, std::string_view why);
+  void page_from(op_context& op, incident& inc, escalation& esc, std::size_t from_rung, std::string_view why);
+  void go_unowned(op_context& op, incident& inc, escalation& esc);
+  void engage(op_context& op, incident& inc, escalation& esc, const config::person& who);
+  bool may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now);
+  void on_ack_timeout(op_context& op, incident& inc, escalation& esc);
+  void on_target(op_context& op, incident& inc, escalation& esc);
+  duration ack_timeout_for(const incident& inc, const escalation& esc, const config::role& paged_role) const;
+
+  // outbox.cpp
+  void send(op_context& op, incident& inc, const escalation* esc, notifiers::notification_kind kind,
+            const config::person& to, const config::role& as_role, const config::rule* rule, std::string reason,
+            std::optional<timestamp> deadline, std::string_view key_suffix);
+
+  // persistence.cpp
+  std::uint64_t arm(op_context& op, timestamp due, timer_kind kind, std::int64_t incident, std::int64_t escalation);
+  void cancel(op_context& op, std::uint64_t& timer_id);
+  void forget_timer(op_context& op, std::uint64_t id);
+  void flush();
+  store::incident_row to_row(const incident& inc) const;
+  store::escalation_row to_row(const escalation& esc) const;
+
+  struct ladder_key {
+    const config::organisation* org;
+    const config::role* role;
+    const config::ai_system* system;
+    bool operator==(const ladder_key&) const = default;
+  };
+  struct ladder_key_hash {
+    std::size_t operator()(const ladder_key& k) const noexcept;
+  };
+  std::unordered_map<ladder_key, ladder, ladder_key_hash> ladders_;
+  batch_changes changes_;
+};
+
+std::string_view timer_name(timer_kind k) noexcept;
+
+inline std::string_view rule_id(const config::rule* r) noexcept {
+  return r == nullptr ? std::string_view{} : std::string_view{r->id};
+}
+
+}  // namespace baton::engine::detail
