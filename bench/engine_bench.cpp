@@ -32,14 +32,17 @@ class discarding_store final : public bs::store {
   void upsert_escalation(const bs::escalation_row&) override {}
   void put_timer(const bs::timer_row&) override {}
   void delete_timer(std::int64_t) override {}
+  void keep_timer_ids(std::int64_t) override {}
   void put_notification(const bs::notification_row&) override {}
   void put_config_version(const bs::config_version_row&) override {}
   std::optional<bs::incident_row> find_incident(std::int64_t) override { return std::nullopt; }
   std::vector<bs::incident_row> incidents(bool) override { return {}; }
   std::vector<bs::escalation_row> escalations(std::int64_t) override { return {}; }
+  std::vector<bs::escalation_row> open_escalations() override { return {}; }
   std::vector<bs::timer_row> timers() override { return {}; }
   std::vector<bs::notification_row> notifications(std::int64_t) override { return {}; }
   std::optional<bs::config_version_row> find_config_version(std::string_view) override { return std::nullopt; }
+  std::optional<bs::config_version_row> current_config_version() override { return std::nullopt; }
   std::int64_t max_incident_id() override { return 0; }
   std::int64_t max_escalation_id() override { return 0; }
   std::int64_t max_timer_id() override { return 0; }

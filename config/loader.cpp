@@ -158,6 +158,10 @@ load_result load(const std::filesystem::path& root, timestamp now, const load_op
   s.fallback_zone = find_zone("UTC");
   s.org.files = src.names;
   s.org.version = detail::content_version(src.files, s.root_dir);
+  s.org.sources.reserve(src.files.size());
+  for (const auto& f : src.files) {
+    s.org.sources.push_back({detail::relative_name(f, s.root_dir), f.text});
+  }
   parse_sections(src, s);
   s.org.build_indexes();
   if (src.complete) {

@@ -203,6 +203,12 @@ struct routing {
   std::map<std::string, std::string, std::less<>> by_event_type;  // event type -> role
 };
 
+/// One configuration file as read, named relative to the root file's folder.
+struct source_text {
+  std::string name;
+  std::string text;
+};
+
 struct organisation {
   std::string name;
   std::string version;  // content hash of every file loaded (sha256, 16 hex digits)
@@ -222,6 +228,10 @@ struct organisation {
   std::vector<rule> rules;
   std::vector<override_entry> overrides;
   std::vector<std::string> files;  // every file read, root first
+  /// Every file's text, root first (what `version` hashes): a restarted engine rebuilds
+  /// this configuration from it (config/snapshot.hpp). Empty for a configuration changed
+  /// in memory, as the simulator's mid-exercise changes are; those cannot be rebuilt.
+  std::vector<source_text> sources;
 
   const person* find_person(std::string_view id) const noexcept;
   const role* find_role(std::string_view id) const noexcept;

@@ -544,16 +544,17 @@ sources read_sources(const std::filesystem::path& root, diagnostics& d, const in
   return out;
 }
 
+std::string relative_name(const source_file& file, const std::filesystem::path& root_dir) {
+  std::filesystem::path name(file.name);
+  std::string relative = root_dir.empty() ? name.generic_string() : name.lexically_relative(root_dir).generic_string();
+  return relative.empty() ? name.generic_string() : relative;
+}
+
 std::string content_version(const std::vector<source_file>& files, const std::filesystem::path& root_dir) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
   for (const auto& f : files) {
-    std::filesystem::path name(f.name);
-    std::string relative =
-        root_dir.empty() ? name.generic_string() : name.lexically_relative(root_dir).generic_string();
-    if (relative.empty()) {
-      relative = name.generic_string();
-    }
+    const std::string relative = relative_name(f, root_dir);
     std::string header = relative + '\n' + std::to_string(f.text.size()) + '\n';
     EVP_DigestUpdate(ctx.get(), header.data(), header.size());
     EVP_DigestUpdate(ctx.get(), f.text.data(), f.text.size());

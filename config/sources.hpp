@@ -82,4 +82,8 @@ sources read_sources(const std::filesystem::path& root, diagnostics& d, const in
 /// size and bytes, in read order.
 std::string content_version(const std::vector<source_file>& files, const std::filesystem::path& root_dir);
 
+/// `file`'s name relative to the root's folder, with '/' separators, as content_version
+/// hashes it.
+std::string relative_name(const source_file& file, const std::filesystem::path& root_dir);
+
 }  // namespace baton::config::detail

@@ -48,6 +48,20 @@ class core {
   core(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
        std::shared_ptr<const config::organisation> org);
 
+  /// Rebuilds the state of a restarted engine from the store: open incidents with the
+  /// configuration version each was opened under, their escalations, pending timers with
+  /// their ids, the dedup index. Throws std::runtime_error when the store cannot be read
+  /// or does not describe a state this engine can run.
+  void recover();
+  /// What recover() found, for the engine.recovered record.
+  struct recovered {
+    std::size_t incidents = 0;
+    std::size_t escalations = 0;
+    std::size_t timers = 0;
+    std::size_t overdue = 0;  // due at the moment of recovery: they fire at once, late
+    std::vector<std::string> versions;
+  } recovered_;
+
   // Batches: begin(), operations, commit(); fail() instead when anything threw.
   void begin();
   void commit();
@@ -126,6 +140,7 @@ class core {
   };
   std::unordered_map<ladder_key, ladder, ladder_key_hash> ladders_;
   batch_changes changes_;
+  std::uint64_t kept_timer_ids_ = 0;  // the store's timer id high water, as last committed
 };
 
 std::string_view timer_name(timer_kind k) noexcept;

@@ -1,5 +1,6 @@
 #include "engine/engine.hpp"
 
+#include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <exception>
@@ -92,9 +93,36 @@ struct runner {
 engine::engine(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
                std::shared_ptr<const config::organisation> org)
     : core_(std::make_unique<detail::core>(clk, st, notifiers, org)) {
-  auto r = load_config(std::move(org), "config");
-  if (!r) {
-    throw store::store_error(r.error().message, r.error().message);
+  detail::core& c = *core_;
+  c.recover();
+  const bool restarted = c.log_.head().seq > 0;
+  const auto current = st.current_config_version();
+  c.begin();
+  try {
+    auto op = c.context("engine");
+    if (restarted) {
+      const auto& r = c.recovered_;
+      boost::json::array versions;
+      for (const auto& v : r.versions) {
+        versions.emplace_back(v);
+      }
+      c.log_.append(op.now, op.actor, "engine.recovered", 0,
+                    {{"incidents", r.incidents},
+                     {"escalations", r.escalations},
+                     {"timers", r.timers},
+                     {"overdue_timers", r.overdue},
+                     {"older_config_versions", std::move(versions)},
+                     {"next_incident", c.next_incident_id_}});
+    }
+    // A restart with the configuration already current is not a configuration load.
+    if (!current || current->version != org->version) {
+      auto load = c.context("config");
+      c.load_config(load, std::move(org));
+    }
+    c.commit();
+  } catch (const std::exception& e) {
+    c.fail(e.what());
+    throw;
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "config/snapshot.hpp"
 #include "engine/core.hpp"
 #include "engine/deadline.hpp"
 
@@ -50,8 +51,10 @@ load_result core::load_config(op_context& op, std::shared_ptr<const config::orga
   d["files"] = string_array(org_->files);
   d["rules"] = static_cast<std::int64_t>(org_->rules.size());
   d["roles"] = static_cast<std::int64_t>(org_->roles.size());
-  store_.put_config_version({org_->version, op.now, json::serialize(d)});
-  log_.append(op.now, op.actor, "config.loaded", 0, d);
+  const auto seq = log_.append(op.now, op.actor, "config.loaded", 0, d);
+  // The files themselves, so that a restart rebuilds this version for the incidents
+  // opened under it.
+  store_.put_config_version({org_->version, op.now, config::snapshot_json(*org_), seq});
   return {org_->version};
 }
 
@@ -425,6 +428,7 @@ void core::on_reminder(op_context& op, incident& inc) {
     return;
   }
   ++inc.reminders_sent;
+  op.touch(inc);
   for (auto id : inc.escalations) {
     const auto& esc = escalations_.at(id);
     if (esc.state == escalation_state::engaged && esc.engaged_by != nullptr) {

@@ -1,12 +1,14 @@
-// What a batch changed, written to the store once when it commits: incident and
-// escalation rows (each once, however often the batch touched it) and the timers still
-// pending at its end. Memory is never ahead of the store: a batch that fails stops the
-// engine (docs/engine.md, "When the store fails").
+// The engine's rows: what a batch changed, written to the store once when it commits
+// (incident and escalation rows once each, however often the batch touched them, and
+// the timers still pending at its end), and the state rebuilt from them at a restart.
+// Memory is never ahead of the store: a batch that fails stops the engine
+// (docs/engine.md, "When the store fails").
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "config/snapshot.hpp"
 #include "engine/core.hpp"
 
 namespace baton::engine::detail {
@@ -19,7 +21,183 @@ void sort_unique(std::vector<std::int64_t>& ids) {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 }
 
+[[noreturn]] void cannot_recover(const std::string& why) {
+  throw std::runtime_error("cannot rebuild the engine's state from the database: " + why);
+}
+
+const config::rule* find_rule(const config::organisation& org, std::string_view id) {
+  for (const auto& r : org.rules) {
+    if (r.id == id) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+incident_state incident_state_of(const store::incident_row& row) {
+  if (row.state == "open") {
+    return incident_state::open;
+  }
+  if (row.state == "acknowledged") {
+    return incident_state::acknowledged;
+  }
+  cannot_recover(fmt::format("incident {} has the unknown state \"{}\"", row.id, row.state));
+}
+
+escalation_state escalation_state_of(const store::escalation_row& row) {
+  for (auto s : {escalation_state::paging, escalation_state::engaged, escalation_state::unowned,
+                 escalation_state::ended}) {
+    if (row.state == to_string(s)) {
+      return s;
+    }
+  }
+  cannot_recover(fmt::format("escalation {} has the unknown state \"{}\"", row.id, row.state));
+}
+
+std::optional<timer_kind> timer_kind_of(std::string_view name) {
+  for (auto k : {timer_kind::ack_timeout, timer_kind::target, timer_kind::reminder}) {
+    if (name == timer_name(k)) {
+      return k;
+    }
+  }
+  return std::nullopt;
+}
+
+const config::person* person_or_null(const config::organisation& org, const std::string& id, std::int64_t esc,
+                                     std::string_view what) {
+  if (id.empty()) {
+    return nullptr;
+  }
+  const auto* p = org.find_person(id);
+  if (p == nullptr) {
+    cannot_recover(fmt::format("escalation {} names {} {}, whom its configuration does not know", esc, what, id));
+  }
+  return p;
+}
+
 }  // namespace
+
+void core::recover() {
+  recovered_ = {};
+  // Every configuration an open incident was opened under, each rebuilt once from the
+  // files stored when it was loaded.
+  std::unordered_map<std::string, std::shared_ptr<const config::organisation>> versions;
+  versions.emplace(org_->version, org_);
+  auto version_for = [&](const store::incident_row& row) {
+    if (auto it = versions.find(row.config_version); it != versions.end()) {
+      return it->second;
+    }
+    auto stored = store_.find_config_version(row.config_version);
+    if (!stored) {
+      cannot_recover(fmt::format("incident {} was opened under configuration version {}, which it does not hold",
+                                 row.id, row.config_version));
+    }
+    auto loaded = config::load_snapshot(stored->sources, clock_.now());
+    if (loaded.org == nullptr || loaded.org->version != row.config_version) {
+      cannot_recover(fmt::format("configuration version {} (of incident {}) cannot be rebuilt from its stored files",
+                                 row.config_version, row.id));
+    }
+    recovered_.versions.push_back(row.config_version);
+    return versions.emplace(row.config_version, loaded.org).first->second;
+  };
+
+  for (auto& row : store_.incidents(true)) {
+    incident inc;
+    inc.id = row.id;
+    inc.org = version_for(row);
+    inc.dedup_key = std::move(row.dedup_key);
+    inc.system = inc.org->find_system(row.system);
+    inc.system_id = std::move(row.system);
+    inc.type = std::move(row.event_type);
+    inc.severity = std::move(row.severity);
+    inc.summary = std::move(row.summary);
+    inc.state = incident_state_of(row);
+    inc.opened_at = row.opened_at;
+    inc.updated_at = row.updated_at;
+    inc.event_count = row.event_count;
+    inc.reminders_sent = row.reminders_sent;
+    boost::system::error_code ec;
+    const json::value fired = json::parse(row.fired_rules, ec);
+    if (ec || !fired.is_array()) {
+      cannot_recover(fmt::format("incident {} has an unreadable list of fired rules", inc.id));
+    }
+    for (const auto& id : fired.as_array()) {
+      const auto* rule = id.is_string() ? find_rule(*inc.org, id.as_string()) : nullptr;
+      if (rule == nullptr) {
+        cannot_recover(fmt::format("incident {} fired a rule its configuration does not have", inc.id));
+      }
+      inc.fired.push_back(rule);
+    }
+    if (!by_dedup_key_.emplace(inc.dedup_key, inc.id).second) {
+      cannot_recover(fmt::format("incidents {} and {} are both open with the key {}", by_dedup_key_[inc.dedup_key],
+                                 inc.id, inc.dedup_key));
+    }
+    incidents_.emplace(inc.id, std::move(inc));
+  }
+
+  for (auto& row : store_.open_escalations()) {
+    auto it = incidents_.find(row.incident_id);
+    if (it == incidents_.end()) {
+      continue;  // of an incident resolved meanwhile (not listed open): nothing to run
+    }
+    incident& inc = it->second;
+    const config::organisation& org = *inc.org;
+    escalation esc;
+    esc.id = row.id;
+    esc.incident_id = row.incident_id;
+    esc.role = org.find_role(row.role);
+    if (esc.role == nullptr) {
+      cannot_recover(fmt::format("escalation {} is for the role {}, which its configuration does not have", row.id,
+                                 row.role));
+    }
+    if (!row.rule.empty()) {
+      esc.rule = find_rule(org, row.rule);
+      if (esc.rule == nullptr) {
+        cannot_recover(fmt::format("escalation {} came from the rule {}, which its configuration does not have",
+                                   row.id, row.rule));
+      }
+    }
+    esc.state = escalation_state_of(row);
+    esc.triggered_at = row.triggered_at;
+    esc.target_at = row.target_at;
+    esc.engaged_at = row.engaged_at;
+    esc.engaged_by = person_or_null(org, row.engaged_by, row.id, "the person who engaged it,");
+    esc.paged = person_or_null(org, row.paged, row.id, "the person paged,");
+    esc.rung = row.rung;
+    esc.round = row.round;
+    esc.breached = row.breached;
+    inc.escalations.push_back(esc.id);
+    escalations_.emplace(esc.id, std::move(esc));
+  }
+
+  const timestamp now = clock_.now();
+  for (const auto& row : store_.timers()) {
+    const auto kind = timer_kind_of(row.kind);
+    auto inc = incidents_.find(row.incident_id);
+    if (!kind || row.id <= 0 || inc == incidents_.end()) {
+      continue;  // nothing it could act on: on_timer would ignore it too
+    }
+    const auto id = static_cast<std::uint64_t>(row.id);
+    if (*kind == timer_kind::reminder) {
+      inc->second.reminder_timer = id;
+    } else {
+      auto esc = escalations_.find(row.escalation_id);
+      if (esc == escalations_.end()) {
+        continue;
+      }
+      (*kind == timer_kind::ack_timeout ? esc->second.ack_timer : esc->second.target_timer) = id;
+    }
+    timers_.arm(row.due, *kind, row.incident_id, row.escalation_id, id);
+    ++recovered_.timers;
+    recovered_.overdue += row.due <= now ? 1 : 0;
+  }
+  timers_.reserve_ids(static_cast<std::uint64_t>(std::max<std::int64_t>(0, store_.max_timer_id())));
+  kept_timer_ids_ = timers_.highest_id();
+  next_incident_id_ = store_.max_incident_id() + 1;
+  next_escalation_id_ = store_.max_escalation_id() + 1;
+  recovered_.incidents = incidents_.size();
+  recovered_.escalations = escalations_.size();
+}
 
 void core::begin() {
   store_.begin();
@@ -30,6 +208,7 @@ void core::commit() {
   flush();
   store_.commit();
   in_batch_ = false;
+  kept_timer_ids_ = timers_.highest_id();
   // Resolved incidents live on in the store; memory holds open ones only.
   for (auto id : changes_.resolved) {
     if (auto it = incidents_.find(id); it != incidents_.end()) {
@@ -100,6 +279,10 @@ void core::flush() {
   for (auto id : changes_.removed_timers) {
     store_.delete_timer(id);
   }
+  // Ids of timers armed and cancelled within a batch were handed out too.
+  if (timers_.highest_id() > kept_timer_ids_) {
+    store_.keep_timer_ids(static_cast<std::int64_t>(timers_.highest_id()));
+  }
 }
 
 
@@ -119,6 +302,7 @@ store::incident_row core::to_row(const incident& inc) const {
     row.resolved_at = inc.updated_at;
   }
   row.event_count = inc.event_count;
+  row.reminders_sent = inc.reminders_sent;
   json::array acc;
   for (auto id : inc.escalations) {
     const auto& esc = escalations_.at(id);
@@ -151,7 +335,7 @@ store::escalation_row core::to_row(const escalation& esc) const {
   row.target_at = esc.target_at;
   row.engaged_at = esc.engaged_at;
   row.engaged_by = esc.engaged_by != nullptr ? esc.engaged_by->id : "";
-  row.step = esc.rung;
+  row.rung = esc.rung;
   row.round = esc.round;
   row.paged = esc.paged != nullptr ? esc.paged->id : "";
   row.breached = esc.breached;

@@ -3,6 +3,7 @@
 // the order they were armed, whatever the container does, so runs are reproducible.
 // Cancellation is lazy: a cancelled timer stays in the heap until it reaches the top.
 // Timers armed before the clock's now simply fire at the next pop (they are late).
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <queue>
@@ -39,6 +40,12 @@ class timer_queue {
   std::optional<timer> pop_due(timestamp now);
 
   std::size_t size() const noexcept { return pending_.size(); }
+
+  /// The largest id handed out so far (0: none).
+  std::uint64_t highest_id() const noexcept { return next_seq_ - 1; }
+
+  /// Ids up to `highest` were handed out before (by an earlier process): never again.
+  void reserve_ids(std::uint64_t highest) noexcept { next_seq_ = std::max(next_seq_, highest + 1); }
 
  private:
   struct later {

@@ -305,6 +305,8 @@ class run {
     std::string what = change(*next);
     next->build_indexes();
     next->version = fmt::format("{}+{}", sc_.org->version, ++reloads_);
+    // Changed in memory: the files no longer describe it, so it cannot be rebuilt.
+    next->sources.clear();
     // Only the engine keeps the versions it still needs (those of open incidents).
     org_ = next;
     note(0, "scenario", "scenario.changed", fmt::format("{} (configuration {})", what, next->version));

@@ -306,6 +306,27 @@ std::vector<notification_row> memory_store::notifications(std::int64_t incident_
   return out;
 }
 
+std::vector<escalation_row> memory_store::open_escalations() {
+  std::vector<escalation_row> out;
+  for (const auto& [id, row] : impl_->escalations) {
+    auto inc = impl_->incidents.find(row.incident_id);
+    if (inc != impl_->incidents.end() && inc->second.state != "resolved") {
+      out.push_back(row);
+    }
+  }
+  return out;
+}
+
+std::optional<config_version_row> memory_store::current_config_version() {
+  const config_version_row* best = nullptr;
+  for (const auto& [version, row] : impl_->config_versions) {
+    if (best == nullptr || row.loaded_seq > best->loaded_seq) {
+      best = &row;
+    }
+  }
+  return best == nullptr ? std::nullopt : std::optional<config_version_row>(*best);
+}
+
 std::optional<config_version_row> memory_store::find_config_version(std::string_view version) {
   auto it = impl_->config_versions.find(version);
   if (it == impl_->config_versions.end()) {
@@ -320,6 +341,10 @@ std::int64_t memory_store::max_incident_id() {
 
 std::int64_t memory_store::max_escalation_id() {
   return impl_->escalations.empty() ? 0 : std::max<std::int64_t>(0, impl_->escalations.rbegin()->first);
+}
+
+void memory_store::keep_timer_ids(std::int64_t highest) {
+  impl_->timer_high_water = std::max(impl_->timer_high_water, highest);
 }
 
 std::int64_t memory_store::max_timer_id() {

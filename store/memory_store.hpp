@@ -28,14 +28,17 @@ class memory_store final : public store {
   void upsert_escalation(const escalation_row& row) override;
   void put_timer(const timer_row& row) override;
   void delete_timer(std::int64_t id) override;
+  void keep_timer_ids(std::int64_t highest) override;
   void put_notification(const notification_row& row) override;
   void put_config_version(const config_version_row& row) override;
   std::optional<incident_row> find_incident(std::int64_t id) override;
   std::vector<incident_row> incidents(bool open_only) override;
   std::vector<escalation_row> escalations(std::int64_t incident_id) override;
+  std::vector<escalation_row> open_escalations() override;
   std::vector<timer_row> timers() override;
   std::vector<notification_row> notifications(std::int64_t incident_id) override;
   std::optional<config_version_row> find_config_version(std::string_view version) override;
+  std::optional<config_version_row> current_config_version() override;
   std::int64_t max_incident_id() override;
   std::int64_t max_escalation_id() override;
   std::int64_t max_timer_id() override;

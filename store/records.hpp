@@ -23,6 +23,7 @@ struct incident_row {
   timestamp updated_at;
   std::optional<timestamp> resolved_at;
   std::int64_t event_count = 0;
+  std::int32_t reminders_sent = 0;  // reminders sent since it was last acknowledged
   std::string accountable;  // JSON array: [{"role":..,"holder":..,"engaged":bool}]
   std::string fired_rules;  // JSON array of rule ids, in firing order
 };
@@ -37,7 +38,7 @@ struct escalation_row {
   std::optional<timestamp> target_at;   // engagement target deadline
   std::optional<timestamp> engaged_at;
   std::string engaged_by;  // person id
-  std::int32_t step = 0;   // position in the ladder being paged
+  std::int32_t rung = 0;   // position in the ladder being paged
   std::int32_t round = 0;  // completed passes over the ladder
   std::string paged;       // person currently paged
   bool breached = false;
@@ -71,7 +72,8 @@ struct notification_row {
 struct config_version_row {
   std::string version;
   timestamp loaded_at;
-  std::string sources;  // JSON object: file name -> content
+  std::string sources;  // JSON: every file's name and content (config/snapshot.hpp)
+  std::int64_t loaded_seq = 0;  // the config.loaded record of its latest load
 };
 
 /// One audit record. `details` is canonical JSON (see store/audit_log.hpp); the hash

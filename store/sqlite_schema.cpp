@@ -112,6 +112,13 @@ CREATE TABLE log_head (
 INSERT INTO log_head (id, seq, hash)
   VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
+    {3, "recovery",
+     R"sql(
+ALTER TABLE escalations RENAME COLUMN step TO rung;
+ALTER TABLE incidents ADD COLUMN reminders_sent INTEGER NOT NULL DEFAULT 0;
+-- The log record of each version's latest load: the largest is the current version.
+ALTER TABLE config_versions ADD COLUMN loaded_seq INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 
 }  // namespace

@@ -37,6 +37,7 @@ enum class query : std::size_t {
   upsert_escalation,
   put_timer,
   delete_timer,
+  keep_timer_ids,
   put_notification,
   put_config_version,
   find_incident,
@@ -44,10 +45,12 @@ enum class query : std::size_t {
   open_incidents,
   all_escalations,
   incident_escalations,
+  open_escalations,
   timers,
   all_notifications,
   incident_notifications,
   find_config_version,
+  current_config_version,
   max_incident_id,
   max_escalation_id,
   max_timer_id,
@@ -56,10 +59,10 @@ enum class query : std::size_t {
 
 #define BATON_INCIDENT_COLUMNS                                                                   \
   "id, dedup_key, system, event_type, severity, summary, state, config_version, opened_at_ms, " \
-  "updated_at_ms, resolved_at_ms, event_count, accountable, fired_rules"
+  "updated_at_ms, resolved_at_ms, event_count, accountable, fired_rules, reminders_sent"
 #define BATON_ESCALATION_COLUMNS                                                                 \
   "id, incident_id, role, rule, state, triggered_at_ms, target_at_ms, engaged_at_ms, engaged_by, " \
-  "step, round, paged, breached"
+  "rung, round, paged, breached"
 #define BATON_NOTIFICATION_COLUMNS                                                             \
   "idempotency_key, incident_id, escalation_id, kind, person, role, notifier, address, payload, " \
   "state, attempts, created_at_ms, next_attempt_at_ms, last_error"
@@ -80,23 +83,25 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log ORDER BY seq",
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log "
     "WHERE at_ms >= ?1 AND at_ms <= ?2 ORDER BY seq",
-    "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET dedup_key = excluded.dedup_key, system = excluded.system, "
     "event_type = excluded.event_type, severity = excluded.severity, summary = excluded.summary, "
     "state = excluded.state, config_version = excluded.config_version, "
     "opened_at_ms = excluded.opened_at_ms, updated_at_ms = excluded.updated_at_ms, "
     "resolved_at_ms = excluded.resolved_at_ms, event_count = excluded.event_count, "
-    "accountable = excluded.accountable, fired_rules = excluded.fired_rules",
+    "accountable = excluded.accountable, fired_rules = excluded.fired_rules, "
+    "reminders_sent = excluded.reminders_sent",
     "INSERT INTO escalations (" BATON_ESCALATION_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, role = excluded.role, "
     "rule = excluded.rule, state = excluded.state, triggered_at_ms = excluded.triggered_at_ms, "
     "target_at_ms = excluded.target_at_ms, engaged_at_ms = excluded.engaged_at_ms, "
-    "engaged_by = excluded.engaged_by, step = excluded.step, round = excluded.round, "
+    "engaged_by = excluded.engaged_by, rung = excluded.rung, round = excluded.round, "
     "paged = excluded.paged, breached = excluded.breached",
     "INSERT INTO timers (id, due_ms, kind, incident_id, escalation_id) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET due_ms = excluded.due_ms, kind = excluded.kind, "
     "incident_id = excluded.incident_id, escalation_id = excluded.escalation_id",
     "DELETE FROM timers WHERE id = ?",
+    "UPDATE id_high_water SET value = max(value, ?) WHERE name = 'timer'",
     "INSERT INTO notifications (" BATON_NOTIFICATION_COLUMNS ") "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (idempotency_key) DO UPDATE SET incident_id = excluded.incident_id, "
@@ -105,18 +110,22 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "payload = excluded.payload, state = excluded.state, attempts = excluded.attempts, "
     "created_at_ms = excluded.created_at_ms, next_attempt_at_ms = excluded.next_attempt_at_ms, "
     "last_error = excluded.last_error",
-    "INSERT INTO config_versions (version, loaded_at_ms, sources) VALUES (?, ?, ?) "
-    "ON CONFLICT (version) DO UPDATE SET loaded_at_ms = excluded.loaded_at_ms, sources = excluded.sources",
+    "INSERT INTO config_versions (version, loaded_at_ms, sources, loaded_seq) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (version) DO UPDATE SET loaded_at_ms = excluded.loaded_at_ms, sources = excluded.sources, "
+    "loaded_seq = excluded.loaded_seq",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE id = ?",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents ORDER BY id",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state <> 'resolved' ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id = ? ORDER BY id",
+    "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id IN "
+    "(SELECT id FROM incidents WHERE state <> 'resolved') ORDER BY id",
     "SELECT id, due_ms, kind, incident_id, escalation_id FROM timers ORDER BY due_ms, id",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications ORDER BY created_at_ms, idempotency_key",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE incident_id = ? "
     "ORDER BY created_at_ms, idempotency_key",
-    "SELECT version, loaded_at_ms, sources FROM config_versions WHERE version = ?",
+    "SELECT version, loaded_at_ms, sources, loaded_seq FROM config_versions WHERE version = ?",
+    "SELECT version, loaded_at_ms, sources, loaded_seq FROM config_versions ORDER BY loaded_seq DESC LIMIT 1",
     "SELECT max(0, coalesce(max(id), 0)) FROM incidents",
     "SELECT max(0, coalesce(max(id), 0)) FROM escalations",
     "SELECT max(0, coalesce((SELECT max(id) FROM timers), 0), "
@@ -187,6 +196,7 @@ incident_row read_incident(SQLite::Statement& s) {
   r.event_count = s.getColumn(11).getInt64();
   r.accountable = text(s.getColumn(12));
   r.fired_rules = text(s.getColumn(13));
+  r.reminders_sent = s.getColumn(14).getInt();
   return r;
 }
 
@@ -201,11 +211,16 @@ escalation_row read_escalation(SQLite::Statement& s) {
   r.target_at = optional_time_of(s.getColumn(6));
   r.engaged_at = optional_time_of(s.getColumn(7));
   r.engaged_by = text(s.getColumn(8));
-  r.step = s.getColumn(9).getInt();
+  r.rung = s.getColumn(9).getInt();
   r.round = s.getColumn(10).getInt();
   r.paged = text(s.getColumn(11));
   r.breached = s.getColumn(12).getInt() != 0;
   return r;
+}
+
+config_version_row read_config_version(SQLite::Statement& s) {
+  return config_version_row{text(s.getColumn(0)), time_of(s.getColumn(1)), text(s.getColumn(2)),
+                            s.getColumn(3).getInt64()};
 }
 
 notification_row read_notification(SQLite::Statement& s) {
@@ -674,6 +689,7 @@ void sqlite_store::upsert_incident(const incident_row& row) {
     s->bind(12, row.event_count);
     bind_text(*s, 13, row.accountable);
     bind_text(*s, 14, row.fired_rules);
+    s->bind(15, row.reminders_sent);
     s->exec();
   });
 }
@@ -690,7 +706,7 @@ void sqlite_store::upsert_escalation(const escalation_row& row) {
     bind_time(*s, 7, row.target_at);
     bind_time(*s, 8, row.engaged_at);
     bind_text(*s, 9, row.engaged_by);
-    s->bind(10, row.step);
+    s->bind(10, row.rung);
     s->bind(11, row.round);
     bind_text(*s, 12, row.paged);
     s->bind(13, row.breached ? 1 : 0);
@@ -714,6 +730,14 @@ void sqlite_store::delete_timer(std::int64_t id) {
   impl_->guarded("delete_timer", [&] {
     auto s = impl_->use(query::delete_timer);
     s->bind(1, id);
+    s->exec();
+  });
+}
+
+void sqlite_store::keep_timer_ids(std::int64_t highest) {
+  impl_->guarded("keep_timer_ids", [&] {
+    auto s = impl_->use(query::keep_timer_ids);
+    s->bind(1, highest);
     s->exec();
   });
 }
@@ -745,6 +769,7 @@ void sqlite_store::put_config_version(const config_version_row& row) {
     bind_text(*s, 1, row.version);
     bind_time(*s, 2, row.loaded_at);
     bind_text(*s, 3, row.sources);
+    s->bind(4, row.loaded_seq);
     s->exec();
   });
 }
@@ -777,6 +802,17 @@ std::vector<escalation_row> sqlite_store::escalations(std::int64_t incident_id) 
     if (incident_id != 0) {
       s->bind(1, incident_id);
     }
+    std::vector<escalation_row> out;
+    while (s->executeStep()) {
+      out.push_back(read_escalation(*s));
+    }
+    return out;
+  });
+}
+
+std::vector<escalation_row> sqlite_store::open_escalations() {
+  return impl_->guarded("open_escalations", [&] {
+    auto s = impl_->use(query::open_escalations);
     std::vector<escalation_row> out;
     while (s->executeStep()) {
       out.push_back(read_escalation(*s));
@@ -823,7 +859,17 @@ std::optional<config_version_row> sqlite_store::find_config_version(std::string_
     if (!s->executeStep()) {
       return std::nullopt;
     }
-    return config_version_row{text(s->getColumn(0)), time_of(s->getColumn(1)), text(s->getColumn(2))};
+    return read_config_version(*s);
+  });
+}
+
+std::optional<config_version_row> sqlite_store::current_config_version() {
+  return impl_->guarded("current_config_version", [&]() -> std::optional<config_version_row> {
+    auto s = impl_->use(query::current_config_version);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return read_config_version(*s);
   });
 }
 

@@ -68,6 +68,9 @@ class store {
   virtual void upsert_escalation(const escalation_row& row) = 0;
   virtual void put_timer(const timer_row& row) = 0;
   virtual void delete_timer(std::int64_t id) = 0;
+  /// Timer ids up to `highest` were handed out (some to timers that never reached the
+  /// store): max_timer_id() stays at or above it.
+  virtual void keep_timer_ids(std::int64_t highest) = 0;
   virtual void put_notification(const notification_row& row) = 0;  // insert or replace by key
   virtual void put_config_version(const config_version_row& row) = 0;
 
@@ -75,9 +78,13 @@ class store {
   virtual std::optional<incident_row> find_incident(std::int64_t id) = 0;
   virtual std::vector<incident_row> incidents(bool open_only) = 0;
   virtual std::vector<escalation_row> escalations(std::int64_t incident_id) = 0;  // 0 = all
+  /// Escalations of incidents not resolved, by id (what a restarted engine rebuilds).
+  virtual std::vector<escalation_row> open_escalations() = 0;
   virtual std::vector<timer_row> timers() = 0;
   virtual std::vector<notification_row> notifications(std::int64_t incident_id) = 0;  // 0 = all
   virtual std::optional<config_version_row> find_config_version(std::string_view version) = 0;
+  /// The version loaded last (largest loaded_seq), if any was.
+  virtual std::optional<config_version_row> current_config_version() = 0;
 
   /// Largest ids handed out so far, so a restarted engine continues after them.
   virtual std::int64_t max_incident_id() = 0;

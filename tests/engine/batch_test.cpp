@@ -5,87 +5,15 @@
 #include <map>
 #include <stdexcept>
 
-#include "store/sqlite_store.hpp"
+#include "tests/engine/counting_store.hpp"
 #include "tests/engine/harness.hpp"
 
 using namespace baton;
 using namespace std::chrono_literals;
 using test::at;
+using test::counting_store;
 
 namespace {
-
-// A real SQLite store that counts what the engine asks of it and fails on request.
-class counting_store final : public store::store {
- public:
-  explicit counting_store(const std::filesystem::path& path) : inner_(path) {}
-
-  int commits = 0;
-  std::map<std::int64_t, int> incident_writes;
-  std::map<std::int64_t, int> escalation_writes;
-  std::map<std::int64_t, int> timers_put;
-  std::map<std::int64_t, int> timers_deleted;
-  bool fail_commit = false;
-  int fail_after_appends = -1;  // >= 0: append_log throws once this many more succeeded
-
-  void begin() override { inner_.begin(); }
-  void commit() override {
-    if (fail_commit) {
-      throw baton::store::store_error("test.db: commit failed: disk I/O error", "disk I/O error");
-    }
-    inner_.commit();
-    ++commits;
-  }
-  void rollback() noexcept override { inner_.rollback(); }
-  void append_log(const baton::store::log_record& r) override {
-    if (fail_after_appends == 0) {
-      throw baton::store::store_error("test.db: append failed: database or disk is full", "database or disk is full");
-    }
-    if (fail_after_appends > 0) {
-      --fail_after_appends;
-    }
-    inner_.append_log(r);
-  }
-  baton::store::log_head head() override { return inner_.head(); }
-  std::optional<baton::store::log_head> find_head() override { return inner_.find_head(); }
-  void read_log(const baton::store::log_range& range,
-                const std::function<void(const baton::store::log_record&)>& visit) override {
-    inner_.read_log(range, visit);
-  }
-  void upsert_incident(const baton::store::incident_row& row) override {
-    ++incident_writes[row.id];
-    inner_.upsert_incident(row);
-  }
-  void upsert_escalation(const baton::store::escalation_row& row) override {
-    ++escalation_writes[row.id];
-    inner_.upsert_escalation(row);
-  }
-  void put_timer(const baton::store::timer_row& row) override {
-    ++timers_put[row.id];
-    inner_.put_timer(row);
-  }
-  void delete_timer(std::int64_t id) override {
-    ++timers_deleted[id];
-    inner_.delete_timer(id);
-  }
-  void put_notification(const baton::store::notification_row& row) override { inner_.put_notification(row); }
-  void put_config_version(const baton::store::config_version_row& row) override { inner_.put_config_version(row); }
-  std::optional<baton::store::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }
-  std::vector<baton::store::incident_row> incidents(bool open_only) override { return inner_.incidents(open_only); }
-  std::vector<baton::store::escalation_row> escalations(std::int64_t id) override { return inner_.escalations(id); }
-  std::vector<baton::store::timer_row> timers() override { return inner_.timers(); }
-  std::vector<baton::store::notification_row> notifications(std::int64_t id) override {
-    return inner_.notifications(id);
-  }
-  std::optional<baton::store::config_version_row> find_config_version(std::string_view v) override {
-    return inner_.find_config_version(v);
-  }
-  std::int64_t max_incident_id() override { return inner_.max_incident_id(); }
-  std::int64_t max_escalation_id() override { return inner_.max_escalation_id(); }
-  std::int64_t max_timer_id() override { return inner_.max_timer_id(); }
-
- private:
-  baton::store::sqlite_store inner_;
-};
 
 struct fixture {
   test::temp_dir dir;

@@ -38,7 +38,7 @@ escalation_row make_escalation(std::int64_t id, std::int64_t incident_id) {
   r.state = "paging";
   r.triggered_at = t0() + minutes(id);
   r.engaged_by = "";
-  r.step = 1;
+  r.rung = 1;
   r.round = 0;
   r.paged = "ada";
   return r;
@@ -114,7 +114,7 @@ TEMPLATE_TEST_CASE("stores upsert and list escalations by incident", "[store]", 
   c.engaged_at = t0() + hours(2);
   c.engaged_by = "grace";
   c.state = "engaged";
-  c.step = 2;
+  c.rung = 2;
   c.round = 1;
   c.breached = true;
   s.upsert_escalation(c);
@@ -167,6 +167,13 @@ TEMPLATE_TEST_CASE("stores list timers by due time, then id", "[store]", sqlite_
   CHECK(r.max_timer_id() == 4);
   f.reopen();
   CHECK(f.get().max_timer_id() == 4);
+
+  // Ids handed out to timers that never reached the store stay spent too; the mark
+  // never goes down.
+  f.get().keep_timer_ids(9);
+  f.get().keep_timer_ids(6);
+  f.reopen();
+  CHECK(f.get().max_timer_id() == 9);
 }
 
 TEMPLATE_TEST_CASE("stores keep one notification per idempotency key", "[store]", sqlite_fixture, memory_fixture) {
@@ -211,6 +218,43 @@ TEMPLATE_TEST_CASE("stores keep configuration versions", "[store]", sqlite_fixtu
   v1.sources = "{}";
   r.put_config_version(v1);
   CHECK(r.find_config_version("sha256:abc")->sources == "{}");
+}
+
+TEMPLATE_TEST_CASE("the current configuration version is the one loaded last", "[store]", sqlite_fixture,
+                   memory_fixture) {
+  TestType f;
+  store& s = f.get();
+  CHECK_FALSE(s.current_config_version());
+  // Loaded A, then B, then A again at the same instant: A is current.
+  s.put_config_version({"a", t0(), "{}", 1});
+  s.put_config_version({"b", t0(), "{}", 5});
+  CHECK(s.current_config_version()->version == "b");
+  s.put_config_version({"a", t0(), "{}", 9});
+  f.reopen();
+  auto current = f.get().current_config_version();
+  REQUIRE(current);
+  CHECK(current->version == "a");
+  CHECK(current->loaded_seq == 9);
+}
+
+TEMPLATE_TEST_CASE("stores list the escalations of incidents not resolved", "[store]", sqlite_fixture,
+                   memory_fixture) {
+  TestType f;
+  store& s = f.get();
+  auto open = make_incident(10, "acknowledged");
+  auto done = make_incident(20, "resolved");
+  open.reminders_sent = 3;
+  s.upsert_incident(open);
+  s.upsert_incident(done);
+  s.upsert_escalation(make_escalation(3, 10));
+  s.upsert_escalation(make_escalation(1, 10));
+  s.upsert_escalation(make_escalation(2, 20));
+  f.reopen();
+  auto listed = f.get().open_escalations();
+  REQUIRE(listed.size() == 2);
+  CHECK(listed[0].id == 1);
+  CHECK(listed[1].id == 3);
+  CHECK(f.get().find_incident(10)->reminders_sent == 3);
 }
 
 TEMPLATE_TEST_CASE("committed transactions keep every change", "[store]", sqlite_fixture, memory_fixture) {

@@ -40,11 +40,11 @@ inline std::string sql_quote(const std::string& s) {
 inline auto fields(const incident_row& r) {
   return std::tie(r.id, r.dedup_key, r.system, r.event_type, r.severity, r.summary, r.state,
                   r.config_version, r.opened_at, r.updated_at, r.resolved_at, r.event_count,
-                  r.accountable, r.fired_rules);
+                  r.accountable, r.fired_rules, r.reminders_sent);
 }
 inline auto fields(const escalation_row& r) {
   return std::tie(r.id, r.incident_id, r.role, r.rule, r.state, r.triggered_at, r.target_at,
-                  r.engaged_at, r.engaged_by, r.step, r.round, r.paged, r.breached);
+                  r.engaged_at, r.engaged_by, r.rung, r.round, r.paged, r.breached);
 }
 inline auto fields(const timer_row& r) {
   return std::tie(r.id, r.due, r.kind, r.incident_id, r.escalation_id);
@@ -54,7 +54,9 @@ inline auto fields(const notification_row& r) {
                   r.notifier, r.address, r.payload, r.state, r.attempts, r.created_at,
                   r.next_attempt_at, r.last_error);
 }
-inline auto fields(const config_version_row& r) { return std::tie(r.version, r.loaded_at, r.sources); }
+inline auto fields(const config_version_row& r) {
+  return std::tie(r.version, r.loaded_at, r.sources, r.loaded_seq);
+}
 inline auto fields(const log_record& r) {
   return std::tie(r.seq, r.at, r.actor, r.kind, r.incident_id, r.details, r.prev_hash, r.hash);
 }

@@ -12,10 +12,10 @@
 
 namespace baton::test {
 
-temp_dir::temp_dir() {
+temp_dir::temp_dir(const std::filesystem::path& under) {
   static std::atomic<unsigned> counter{0};
   std::random_device rd;
-  auto base = std::filesystem::temp_directory_path();
+  auto base = under.empty() ? std::filesystem::temp_directory_path() : under;
   for (int attempt = 0; attempt < 100; ++attempt) {
     auto candidate = base / ("baton-test-" + std::to_string(::getpid()) + "-" +
                              std::to_string(counter++) + "-" + std::to_string(rd() % 100000));

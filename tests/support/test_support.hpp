@@ -10,7 +10,8 @@ namespace baton::test {
 /// object goes out of scope.
 class temp_dir {
  public:
-  temp_dir();
+  /// A fresh folder under `under` (empty: the system's temporary folder).
+  explicit temp_dir(const std::filesystem::path& under = {});
   ~temp_dir();
   temp_dir(const temp_dir&) = delete;
   temp_dir& operator=(const temp_dir&) = delete;
