@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <iostream>
 
 #include "app/args.hpp"
@@ -25,6 +26,7 @@ usage:
              [--include-root DIR]
   baton simulate SCENARIO [--report FILE.md|FILE.html|FILE.json] [--runs N] [--seed S]
                  [--threads N] [--db PATH]
+  baton apply --config FILE --db PATH [--ops FILE.jsonl|-] [--batch N] [--include-root DIR]
   baton help | version
 
 --include-root DIR: files the configuration includes must lie below DIR (default: the
@@ -169,6 +171,30 @@ int run_simulate(int argc, char** argv) {
   return simulate_command(o, std::cout, std::cerr);
 }
 
+int run_apply(int argc, char** argv) {
+  auto a = parse_args(argc, argv, 2, {"config", "db", "ops", "batch", "include-root"}, {});
+  if (!a) {
+    return usage_error(a.error());
+  }
+  if (!a->get("config") || !a->get("db") || !a->positional.empty()) {
+    return usage_error("apply needs --config FILE and --db PATH");
+  }
+  apply_options o;
+  o.config = *a->get("config");
+  o.db = *a->get("db");
+  o.ops = a->get("ops").value_or("-");
+  o.include_root = a->get("include-root").value_or("");
+  if (auto b = a->get("batch")) {
+    std::size_t n = 0;
+    auto [end, ec] = std::from_chars(b->data(), b->data() + b->size(), n);
+    if (ec != std::errc{} || end != b->data() + b->size() || n < 1 || n > 100'000) {
+      return usage_error("--batch must be a whole number from 1 to 100000");
+    }
+    o.batch = n;
+  }
+  return apply_command(o, std::cin, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -191,6 +217,9 @@ int run_cli(int argc, char** argv) {
   }
   if (command == "simulate") {
     return run_simulate(argc, argv);
+  }
+  if (command == "apply") {
+    return run_apply(argc, argv);
   }
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;

@@ -2,6 +2,7 @@
 // The CLI's commands as functions over streams, so tests can run them in process.
 // Exit statuses: 0 success, 1 the answer is "no" (invalid, tampered), 2 usage or I/O error.
 #include <filesystem>
+#include <istream>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -51,5 +52,17 @@ struct simulate_options {
 };
 /// 0: every expectation held; 1: some failed; 2: bad scenario, options or I/O.
 int simulate_command(const simulate_options& o, std::ostream& out, std::ostream& err);
+
+struct apply_options {
+  std::filesystem::path config;
+  std::filesystem::path db;
+  std::filesystem::path ops;           // JSON lines; "-" or empty: standard input
+  std::size_t batch = 64;              // most operations of one instant per commit
+  std::filesystem::path include_root;  // --include-root; empty: the config file's folder
+};
+/// Runs a recorded stream of operations through the engine on `db`, resuming after the
+/// last line an earlier run answered. 0: every line answered; 2: bad input, options,
+/// configuration or a store error.
+int apply_command(const apply_options& o, std::istream& in, std::ostream& out, std::ostream& err);
 
 }  // namespace baton::app

@@ -18,6 +18,7 @@
 #include "notifiers/recording_notifier.hpp"
 #include "store/audit_log.hpp"
 #include "store/sqlite_store.hpp"
+#include "store/writer_lock.hpp"
 
 namespace baton::app {
 namespace json = boost::json;
@@ -118,8 +119,11 @@ int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
                        o.db.string(), why);
     return 2;
   }
+  std::unique_ptr<store::writer_lock> lock;
   std::unique_ptr<store::sqlite_store> st;
   try {
+    // Before anything is replaced: another process may be running on this file.
+    lock = std::make_unique<store::writer_lock>(o.db);
     std::filesystem::remove(o.db);
     st = std::make_unique<store::sqlite_store>(o.db);
   } catch (const std::exception& e) {

@@ -27,6 +27,7 @@ class discarding_store final : public bs::store {
   void append_log(const bs::log_record& r) override { head_ = {r.seq, r.hash}; }
   bs::log_head head() override { return head_; }
   std::optional<bs::log_head> find_head() override { return head_; }
+  std::optional<timestamp> last_log_time() override { return std::nullopt; }
   void read_log(const bs::log_range&, const std::function<void(const bs::log_record&)>&) override {}
   void upsert_incident(const bs::incident_row&) override {}
   void upsert_escalation(const bs::escalation_row&) override {}
@@ -35,6 +36,10 @@ class discarding_store final : public bs::store {
   void keep_timer_ids(std::int64_t) override {}
   void put_notification(const bs::notification_row&) override {}
   void put_config_version(const bs::config_version_row&) override {}
+  void put_request(const bs::request_row&) override {}
+  std::optional<bs::request_row> find_request(std::string_view) override { return std::nullopt; }
+  void forget_requests_before(timestamp) override {}
+  std::optional<bs::request_row> last_request(std::string_view) override { return std::nullopt; }
   std::optional<bs::incident_row> find_incident(std::int64_t) override { return std::nullopt; }
   std::vector<bs::incident_row> incidents(bool) override { return {}; }
   std::vector<bs::escalation_row> escalations(std::int64_t) override { return {}; }

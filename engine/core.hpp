@@ -31,6 +31,7 @@ struct batch_changes {
   std::map<std::uint64_t, store::timer_row> armed;     // armed in this batch, still pending
   std::vector<std::int64_t> removed_timers;            // armed before it, now fired or cancelled
   std::vector<std::int64_t> resolved;                  // leave memory once the batch commits
+  std::map<std::string, store::request_row, std::less<>> requests;  // keyed requests answered
 };
 
 /// One operation in progress: the instant it runs at (read once) and who asked for it.
@@ -76,6 +77,11 @@ class core {
   expected<resolve_result, engine_error> resolve(op_context& op, std::int64_t id, std::string_view note);
   /// Fires the timers due at the clock's now, each as an operation of its own.
   std::size_t fire_due();
+
+  // Keyed requests (persistence.cpp): the outcome given before to `key`, if any; and
+  // the outcome to give its repeats.
+  std::optional<outcome> answered(std::string_view key);
+  void remember(const std::string& key, const outcome& o);
 
   // State, read by the engine's queries.
   clock& clock_;
@@ -141,6 +147,7 @@ class core {
   std::unordered_map<ladder_key, ladder, ladder_key_hash> ladders_;
   batch_changes changes_;
   std::uint64_t kept_timer_ids_ = 0;  // the store's timer id high water, as last committed
+  std::optional<timestamp> requests_purged_at_;
 };
 
 std::string_view timer_name(timer_kind k) noexcept;

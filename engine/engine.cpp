@@ -55,20 +55,26 @@ struct runner {
   detail::core& c;
 
   outcome operator()(const submit_op& o) const {
-    if (o.e.type.empty()) {
-      return unexpected{engine_error{error_kind::invalid, "event has no type"}};
-    }
-    ++c.counters_.events;
-    auto op = c.context(o.actor);
-    return wrap(c.submit(op, o.e));
+    return keyed(o.request_key, [&]() -> outcome {
+      if (o.e.type.empty()) {
+        return unexpected{engine_error{error_kind::invalid, "event has no type"}};
+      }
+      ++c.counters_.events;
+      auto op = c.context(o.actor);
+      return wrap(c.submit(op, o.e));
+    });
   }
   outcome operator()(const acknowledge_op& o) const {
-    auto op = c.context(o.actor.empty() ? fmt::format("person:{}", o.person) : o.actor);
-    return wrap(c.acknowledge(op, o.incident_id, o.person));
+    return keyed(o.request_key, [&] {
+      auto op = c.context(o.actor.empty() ? fmt::format("person:{}", o.person) : o.actor);
+      return wrap(c.acknowledge(op, o.incident_id, o.person));
+    });
   }
   outcome operator()(const resolve_op& o) const {
-    auto op = c.context(o.actor);
-    return wrap(c.resolve(op, o.incident_id, o.note));
+    return keyed(o.request_key, [&] {
+      auto op = c.context(o.actor);
+      return wrap(c.resolve(op, o.incident_id, o.note));
+    });
   }
   outcome operator()(const fire_due_op&) const { return operation_result{fire_result{c.fire_due()}}; }
   outcome operator()(const load_config_op& o) const {
@@ -77,6 +83,20 @@ struct runner {
     }
     auto op = c.context(o.actor);
     return operation_result{c.load_config(op, o.org)};
+  }
+
+  // A request with a key already answered gets that answer again and changes nothing.
+  template <class F>
+  outcome keyed(const std::string& key, F&& run) const {
+    if (key.empty()) {
+      return run();
+    }
+    if (auto prior = c.answered(key)) {
+      return std::move(*prior);
+    }
+    outcome o = run();
+    c.remember(key, o);
+    return o;
   }
 
   template <class T>

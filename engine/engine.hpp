@@ -73,11 +73,13 @@ struct submit_result {
   std::int64_t incident_id = 0;
   bool created = false;
   std::vector<std::string> fired_rules;  // rules fired by this event
+  bool replayed = false;                 // the answer given before to this request key
 };
 
 struct ack_result {
   std::vector<std::string> engaged_roles;  // roles this acknowledgement engaged
   bool incident_acknowledged = false;      // every accountable role is now engaged
+  bool replayed = false;
 };
 
 /// invalid: the request is wrong (400); not_found (404); conflict: not in a state that
@@ -105,20 +107,29 @@ struct counters {
 
 /// The operations the engine performs. Each reads `now` once from the clock and is one
 /// unit of meaning in the log; several share one store commit when run as a batch.
+/// `request_key`, when given, makes a request safe to repeat: the first outcome is kept
+/// (for request_retention) and a repeat with the same key is answered with it, marked
+/// `replayed`, changing nothing.
 struct submit_op {
   event e;
   std::string actor = "api";
+  std::string request_key;
 };
 struct acknowledge_op {
   std::int64_t incident_id = 0;
   std::string person;
   std::string actor;  // "" = person:<person>
+  std::string request_key;
 };
 struct resolve_op {
   std::int64_t incident_id = 0;
   std::string actor;
   std::string note;
+  std::string request_key;
 };
+
+/// How long the outcome of a keyed request is kept for its repeats.
+inline constexpr duration request_retention = std::chrono::hours{24};
 /// Fires every timer due at the clock's now, in (deadline, arming order); each firing
 /// is an operation of its own within the batch.
 struct fire_due_op {};
@@ -130,6 +141,7 @@ using operation = std::variant<submit_op, acknowledge_op, resolve_op, fire_due_o
 
 struct resolve_result {
   std::int64_t incident_id = 0;
+  bool replayed = false;
 };
 struct fire_result {
   std::size_t fired = 0;

@@ -10,6 +10,7 @@
 
 #include "config/snapshot.hpp"
 #include "engine/core.hpp"
+#include "engine/requests.hpp"
 
 namespace baton::engine::detail {
 namespace json = boost::json;
@@ -237,6 +238,22 @@ void core::fail(std::string_view what) noexcept {
   }
 }
 
+std::optional<outcome> core::answered(std::string_view key) {
+  if (auto it = changes_.requests.find(key); it != changes_.requests.end()) {
+    return decode_outcome(it->second.outcome);
+  }
+  if (auto row = store_.find_request(key)) {
+    if (auto o = decode_outcome(row->outcome)) {
+      return o;
+    }
+  }
+  return std::nullopt;
+}
+
+void core::remember(const std::string& key, const outcome& o) {
+  changes_.requests.insert_or_assign(key, store::request_row{key, clock_.now(), encode_outcome(o)});
+}
+
 std::uint64_t core::arm(op_context& op, timestamp due, timer_kind kind, std::int64_t incident_id,
                         std::int64_t escalation_id) {
   auto id = timers_.arm(due, kind, incident_id, escalation_id);
@@ -278,6 +295,15 @@ void core::flush() {
   }
   for (auto id : changes_.removed_timers) {
     store_.delete_timer(id);
+  }
+  for (const auto& [key, row] : changes_.requests) {
+    store_.put_request(row);
+  }
+  // Outcomes are kept for request_retention; the old ones go once an hour.
+  const timestamp now = clock_.now();
+  if (!requests_purged_at_ || now - *requests_purged_at_ >= std::chrono::hours{1}) {
+    store_.forget_requests_before(now - request_retention);
+    requests_purged_at_ = now;
   }
   // Ids of timers armed and cancelled within a batch were handed out too.
   if (timers_.highest_id() > kept_timer_ids_) {

@@ -20,7 +20,7 @@ struct prior {
 
 using undo_entry = std::variant<prior<std::int64_t, incident_row>, prior<std::int64_t, escalation_row>,
                                 prior<std::int64_t, timer_row>, prior<std::string, notification_row>,
-                                prior<std::string, config_version_row>>;
+                                prior<std::string, config_version_row>, prior<std::string, request_row>>;
 
 template <typename Map>
 auto find_row(const Map& m, const typename Map::key_type& key) -> std::optional<typename Map::mapped_type> {
@@ -53,15 +53,18 @@ struct memory_store::impl {
   // (incident, created ms, key): the listing order of notifications(incident).
   std::set<std::tuple<std::int64_t, std::int64_t, std::string>> notifications_by_incident;
   std::map<std::string, config_version_row, std::less<>> config_versions;
+  std::map<std::string, request_row, std::less<>> requests;
 
   std::vector<log_record> log;  // sorted by seq; empty with head_only retention
   log_head head{0, std::string(64, '0')};
+  std::optional<timestamp> last_at;
 
   // Rolling back replays `journal` backwards; the log and the scalars only need their
   // value at begin(), which is O(1) to keep.
   std::vector<undo_entry> journal;
   std::size_t log_size_at_begin = 0;
   log_head head_at_begin;
+  std::optional<timestamp> last_at_at_begin;
   std::int64_t timer_high_water_at_begin = 0;
 
   explicit impl(log_retention r) : retention(r) {}
@@ -134,6 +137,14 @@ struct memory_store::impl {
     }
   }
 
+  void set(const std::string& key, std::optional<request_row> row) {
+    if (row) {
+      requests.insert_or_assign(key, std::move(*row));
+    } else {
+      requests.erase(key);
+    }
+  }
+
   template <typename Map, typename Key, typename Row>
   void write(Map& map, const Key& key, const Row& row) {
     if (in_transaction) {
@@ -160,6 +171,7 @@ void memory_store::begin() {
   impl_->journal.clear();
   impl_->log_size_at_begin = impl_->log.size();
   impl_->head_at_begin = impl_->head;
+  impl_->last_at_at_begin = impl_->last_at;
   impl_->timer_high_water_at_begin = impl_->timer_high_water;
 }
 
@@ -184,6 +196,7 @@ void memory_store::rollback() noexcept {
     d.log.erase(d.log.begin() + static_cast<std::ptrdiff_t>(d.log_size_at_begin), d.log.end());
   }
   d.head = std::move(d.head_at_begin);
+  d.last_at = d.last_at_at_begin;
   d.timer_high_water = d.timer_high_water_at_begin;
   d.in_transaction = false;
 }
@@ -198,6 +211,7 @@ void memory_store::append_log(const log_record& record) {
   }
   d.head.seq = record.seq;
   d.head.hash = record.hash;
+  d.last_at = record.at;
 }
 
 log_head memory_store::head() { return impl_->head; }
@@ -243,6 +257,46 @@ void memory_store::put_notification(const notification_row& row) {
 void memory_store::put_config_version(const config_version_row& row) {
   impl_->write(impl_->config_versions, row.version, row);
 }
+
+void memory_store::put_request(const request_row& row) { impl_->write(impl_->requests, row.key, row); }
+
+std::optional<request_row> memory_store::find_request(std::string_view key) {
+  auto it = impl_->requests.find(key);
+  return it == impl_->requests.end() ? std::nullopt : std::optional<request_row>(it->second);
+}
+
+void memory_store::forget_requests_before(timestamp t) {
+  impl& d = *impl_;
+  std::vector<std::string> old;
+  std::optional<timestamp> newest;
+  for (const auto& [key, row] : d.requests) {
+    newest = newest ? std::max(*newest, row.at) : row.at;
+  }
+  for (const auto& [key, row] : d.requests) {
+    if (row.at < t && row.at < *newest) {
+      old.push_back(key);
+    }
+  }
+  for (const auto& key : old) {
+    if (d.in_transaction) {
+      d.journal.emplace_back(prior<std::string, request_row>{key, d.requests.at(key)});
+    }
+    d.set(key, std::optional<request_row>{});
+  }
+}
+
+std::optional<request_row> memory_store::last_request(std::string_view prefix) {
+  const auto& r = impl_->requests;
+  // The last key at or above `prefix` and below every key after the prefixed ones.
+  auto it = r.lower_bound(prefix);
+  std::optional<request_row> found;
+  for (; it != r.end() && std::string_view(it->first).starts_with(prefix); ++it) {
+    found = it->second;
+  }
+  return found;
+}
+
+std::optional<timestamp> memory_store::last_log_time() { return impl_->last_at; }
 
 std::optional<incident_row> memory_store::find_incident(std::int64_t id) {
   return find_row(impl_->incidents, id);

@@ -23,6 +23,7 @@ class memory_store final : public store {
   void append_log(const log_record& record) override;
   log_head head() override;
   std::optional<log_head> find_head() override;
+  std::optional<timestamp> last_log_time() override;
   void read_log(const log_range& range, const std::function<void(const log_record&)>& visit) override;
   void upsert_incident(const incident_row& row) override;
   void upsert_escalation(const escalation_row& row) override;
@@ -31,6 +32,10 @@ class memory_store final : public store {
   void keep_timer_ids(std::int64_t highest) override;
   void put_notification(const notification_row& row) override;
   void put_config_version(const config_version_row& row) override;
+  void put_request(const request_row& row) override;
+  std::optional<request_row> find_request(std::string_view key) override;
+  void forget_requests_before(timestamp t) override;
+  std::optional<request_row> last_request(std::string_view prefix) override;
   std::optional<incident_row> find_incident(std::int64_t id) override;
   std::vector<incident_row> incidents(bool open_only) override;
   std::vector<escalation_row> escalations(std::int64_t incident_id) override;

@@ -76,6 +76,14 @@ struct config_version_row {
   std::int64_t loaded_seq = 0;  // the config.loaded record of its latest load
 };
 
+/// A caller's request, by the key it gave, and the outcome it was answered with: a
+/// retried request with the same key gets the same answer and changes nothing.
+struct request_row {
+  std::string key;
+  timestamp at;
+  std::string outcome;  // JSON, as engine/requests.cpp writes it
+};
+
 /// One audit record. `details` is canonical JSON (see store/audit_log.hpp); the hash
 /// covers every other field and the previous record's hash.
 struct log_record {

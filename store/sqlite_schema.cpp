@@ -118,6 +118,13 @@ ALTER TABLE escalations RENAME COLUMN step TO rung;
 ALTER TABLE incidents ADD COLUMN reminders_sent INTEGER NOT NULL DEFAULT 0;
 -- The log record of each version's latest load: the largest is the current version.
 ALTER TABLE config_versions ADD COLUMN loaded_seq INTEGER NOT NULL DEFAULT 0;
+-- Requests answered, by the caller's key, so that a retry is answered the same way.
+CREATE TABLE requests (
+  key     TEXT    PRIMARY KEY,
+  at_ms   INTEGER NOT NULL,
+  outcome TEXT    NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX requests_by_time ON requests (at_ms);
 )sql"},
 };
 

@@ -31,6 +31,7 @@ enum class query : std::size_t {
   write_head,
   insert_log,
   select_head,
+  last_log_time,
   read_log,
   read_log_range,
   upsert_incident,
@@ -40,6 +41,10 @@ enum class query : std::size_t {
   keep_timer_ids,
   put_notification,
   put_config_version,
+  put_request,
+  find_request,
+  forget_requests,
+  last_request,
   find_incident,
   all_incidents,
   open_incidents,
@@ -78,6 +83,7 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "INSERT INTO log (seq, at_ms, actor, kind, incident_id, details, prev_hash, hash) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "SELECT seq, hash FROM log_head WHERE id = 1",
+    "SELECT at_ms FROM log ORDER BY seq DESC LIMIT 1",
     // Without a range no WHERE clause: a row whose at_ms was edited to text or a real
     // compares outside every integer range and would otherwise be skipped unseen.
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log ORDER BY seq",
@@ -113,6 +119,11 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "INSERT INTO config_versions (version, loaded_at_ms, sources, loaded_seq) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (version) DO UPDATE SET loaded_at_ms = excluded.loaded_at_ms, sources = excluded.sources, "
     "loaded_seq = excluded.loaded_seq",
+    "INSERT INTO requests (key, at_ms, outcome) VALUES (?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET at_ms = excluded.at_ms, outcome = excluded.outcome",
+    "SELECT key, at_ms, outcome FROM requests WHERE key = ?",
+    "DELETE FROM requests WHERE at_ms < ?1 AND at_ms < (SELECT max(at_ms) FROM requests)",
+    "SELECT key, at_ms, outcome FROM requests WHERE key >= ?1 AND key < ?2 ORDER BY key DESC LIMIT 1",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE id = ?",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents ORDER BY id",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state <> 'resolved' ORDER BY id",
@@ -771,6 +782,66 @@ void sqlite_store::put_config_version(const config_version_row& row) {
     bind_text(*s, 3, row.sources);
     s->bind(4, row.loaded_seq);
     s->exec();
+  });
+}
+
+void sqlite_store::put_request(const request_row& row) {
+  impl_->guarded("put_request", [&] {
+    auto s = impl_->use(query::put_request);
+    bind_text(*s, 1, row.key);
+    bind_time(*s, 2, row.at);
+    bind_text(*s, 3, row.outcome);
+    s->exec();
+  });
+}
+
+std::optional<request_row> sqlite_store::find_request(std::string_view key) {
+  const std::string k(key);
+  return impl_->guarded("find_request", [&]() -> std::optional<request_row> {
+    auto s = impl_->use(query::find_request);
+    bind_text(*s, 1, k);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return request_row{text(s->getColumn(0)), time_of(s->getColumn(1)), text(s->getColumn(2))};
+  });
+}
+
+void sqlite_store::forget_requests_before(timestamp t) {
+  impl_->guarded("forget_requests_before", [&] {
+    auto s = impl_->use(query::forget_requests);
+    bind_time(*s, 1, t);
+    s->exec();
+  });
+}
+
+std::optional<request_row> sqlite_store::last_request(std::string_view prefix) {
+  // Every key starting with an ASCII `prefix` lies in [prefix, prefix with its last
+  // character raised by one).
+  if (prefix.empty() || static_cast<unsigned char>(prefix.back()) >= 0x7F) {
+    throw std::invalid_argument("last_request: the prefix must be non-empty ASCII");
+  }
+  const std::string lower(prefix);
+  std::string upper(prefix);
+  upper.back() = static_cast<char>(upper.back() + 1);
+  return impl_->guarded("last_request", [&]() -> std::optional<request_row> {
+    auto s = impl_->use(query::last_request);
+    bind_text(*s, 1, lower);
+    bind_text(*s, 2, upper);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return request_row{text(s->getColumn(0)), time_of(s->getColumn(1)), text(s->getColumn(2))};
+  });
+}
+
+std::optional<timestamp> sqlite_store::last_log_time() {
+  return impl_->guarded("last_log_time", [&]() -> std::optional<timestamp> {
+    auto s = impl_->use(query::last_log_time);
+    if (!s->executeStep()) {
+      return std::nullopt;
+    }
+    return time_of(s->getColumn(0));
   });
 }
 

@@ -58,6 +58,8 @@ class store {
   /// The stored head, or nullopt when a damaged or tampered file has no head row;
   /// verify reports that instead of failing. Throws store_error when it cannot be read.
   virtual std::optional<log_head> find_head() = 0;
+  /// The time of the newest record; nullopt for an empty log.
+  virtual std::optional<timestamp> last_log_time() = 0;
   /// Records in sequence order (by seq), filtered by time. An empty range reads every
   /// stored record, whatever its time. Throws store_error when the records cannot be
   /// read, possibly after some were visited; exceptions from `visit` pass through.
@@ -73,6 +75,13 @@ class store {
   virtual void keep_timer_ids(std::int64_t highest) = 0;
   virtual void put_notification(const notification_row& row) = 0;  // insert or replace by key
   virtual void put_config_version(const config_version_row& row) = 0;
+  /// Answered requests, by key: kept until forget_requests_before() passes their time,
+  /// except the newest, which is always kept (a stream's position survives any pause).
+  virtual void put_request(const request_row& row) = 0;
+  virtual std::optional<request_row> find_request(std::string_view key) = 0;
+  virtual void forget_requests_before(timestamp t) = 0;
+  /// The request with the largest key starting with `prefix` (keys compared as bytes).
+  virtual std::optional<request_row> last_request(std::string_view prefix) = 0;
 
   // Reading state back (restart, queries, reports).
   virtual std::optional<incident_row> find_incident(std::int64_t id) = 0;

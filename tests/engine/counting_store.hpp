@@ -41,6 +41,7 @@ class counting_store final : public baton::store::store {
   }
   baton::store::log_head head() override { return inner_.head(); }
   std::optional<baton::store::log_head> find_head() override { return inner_.find_head(); }
+  std::optional<timestamp> last_log_time() override { return inner_.last_log_time(); }
   void read_log(const baton::store::log_range& range,
                 const std::function<void(const baton::store::log_record&)>& visit) override {
     inner_.read_log(range, visit);
@@ -62,6 +63,14 @@ class counting_store final : public baton::store::store {
     inner_.delete_timer(id);
   }
   void keep_timer_ids(std::int64_t highest) override { inner_.keep_timer_ids(highest); }
+  void put_request(const baton::store::request_row& row) override { inner_.put_request(row); }
+  std::optional<baton::store::request_row> find_request(std::string_view key) override {
+    return inner_.find_request(key);
+  }
+  void forget_requests_before(timestamp t) override { inner_.forget_requests_before(t); }
+  std::optional<baton::store::request_row> last_request(std::string_view prefix) override {
+    return inner_.last_request(prefix);
+  }
   void put_notification(const baton::store::notification_row& row) override { inner_.put_notification(row); }
   void put_config_version(const baton::store::config_version_row& row) override { inner_.put_config_version(row); }
   std::optional<baton::store::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }

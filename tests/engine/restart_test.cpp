@@ -13,7 +13,7 @@
 #include "notifiers/recording_notifier.hpp"
 #include "tests/engine/counting_store.hpp"
 #include "tests/engine/harness.hpp"
-#include "tests/store/store_fixtures.hpp"
+#include "tests/support/same_state.hpp"
 
 using namespace baton;
 using namespace std::chrono_literals;
@@ -292,32 +292,6 @@ run_result drive(world& w, std::uint64_t seed, int steps, interruptions stops) {
   return r;
 }
 
-// The log without the records that say a restart happened.
-std::vector<std::string> comparable_log(store::store& st) {
-  std::vector<std::string> out;
-  st.read_log({}, [&](const store::log_record& r) {
-    if (r.kind == "engine.recovered" || r.kind == "timer.late") {
-      return;
-    }
-    out.push_back(format_iso(r.at) + " " + r.actor + " " + r.kind + " " + std::to_string(r.incident_id) + " " +
-                  r.details);
-  });
-  return out;
-}
-
-void check_same_state(store::store& a, store::store& b) {
-  CHECK(comparable_log(a) == comparable_log(b));
-  using store::testing::same;
-  CHECK(same(a.incidents(false), b.incidents(false)));
-  CHECK(same(a.escalations(0), b.escalations(0)));
-  CHECK(same(a.timers(), b.timers()));
-  CHECK(same(a.notifications(0), b.notifications(0)));
-  REQUIRE(a.current_config_version().has_value());
-  CHECK(a.current_config_version()->version == b.current_config_version()->version);
-  CHECK(a.max_timer_id() == b.max_timer_id());
-  CHECK(a.max_escalation_id() == b.max_escalation_id());
-}
-
 int seeds_to_run() {
   if (const char* n = std::getenv("BATON_RESTART_SEEDS")) {
     return std::max(1, std::atoi(n));
@@ -341,7 +315,7 @@ TEST_CASE("an engine destroyed at random points and rebuilt ends as one that ran
     const auto b = drive(interrupted, static_cast<std::uint64_t>(seed), 40, {true, static_cast<std::uint64_t>(seed) * 7919});
     INFO("seed " << seed << ", " << b.restarts << " restarts");
     REQUIRE(a.outcomes == b.outcomes);
-    check_same_state(*straight.store, *interrupted.store);
+    test::check_same_state(*straight.store, *interrupted.store);
     restarts += b.restarts;
   }
   // The interruptions happened: about one step in five stops the engine.

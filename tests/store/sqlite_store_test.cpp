@@ -42,9 +42,9 @@ TEST_CASE("a new SQLite file gets the whole schema through the migrations", "[st
   CHECK(query(f.db, "SELECT count(*) FROM schema_migrations WHERE length(description) > 0") == "3\n");
   CHECK(query(f.db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") ==
         "config_versions\nescalations\nid_high_water\nincidents\nlog\nlog_head\nnotifications\n"
-        "schema_migrations\ntimers\n");
+        "requests\nschema_migrations\ntimers\n");
   CHECK(query(f.db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name") ==
-        "escalations_by_incident\nnotifications_by_incident\ntimers_by_due\n");
+        "escalations_by_incident\nnotifications_by_incident\nrequests_by_time\ntimers_by_due\n");
   CHECK(query(f.db, "SELECT seq, hash FROM log_head") == "0|" + genesis_hash + "\n");
   CHECK(query(f.db, "PRAGMA journal_mode") == "wal\n");
 }
@@ -80,14 +80,15 @@ TEST_CASE("a SQLite file at an older schema version is migrated forward", "[stor
   // Back to version 2, as the previous baton left its files: no reminder count, no
   // load order of configuration versions, the ladder position still called step.
   f.sql("ALTER TABLE escalations RENAME COLUMN rung TO step; ALTER TABLE incidents DROP COLUMN reminders_sent; "
-        "ALTER TABLE config_versions DROP COLUMN loaded_seq; DELETE FROM schema_migrations WHERE version = 3;");
+        "ALTER TABLE config_versions DROP COLUMN loaded_seq; DROP TABLE requests; "
+        "DELETE FROM schema_migrations WHERE version = 3;");
   CHECK(f.s->schema_version() == 3);
   REQUIRE(f.get().escalations(1).size() == 1);
   CHECK(f.get().escalations(1)[0].rung == 2);
   CHECK(f.get().find_config_version("v1")->loaded_seq == 0);
   // Back to version 1: the state tables stay, the log tables go.
   f.sql("ALTER TABLE escalations RENAME COLUMN rung TO step; ALTER TABLE incidents DROP COLUMN reminders_sent; "
-        "ALTER TABLE config_versions DROP COLUMN loaded_seq; DROP TABLE log; DROP TABLE log_head; "
+        "ALTER TABLE config_versions DROP COLUMN loaded_seq; DROP TABLE requests; DROP TABLE log; DROP TABLE log_head; "
         "DELETE FROM schema_migrations WHERE version >= 2;");
   CHECK(f.s->schema_version() == 3);
   CHECK(f.get().find_config_version("v1"));
