@@ -103,7 +103,9 @@ class core {
  private:
   // operations.cpp
   incident* find_open(std::int64_t id);
-  incident& open_incident(op_context& op, const event& e, std::string_view key);
+  /// Why `id` is not open: unknown (not_found) or resolved already (conflict).
+  engine_error not_open(std::int64_t id);
+  incident& open_incident(op_context& op, const event& e);
   void apply_rules(op_context& op, incident& inc, const event& e, std::vector<std::string>& fired);
   void inform(op_context& op, incident& inc, const config::rule& rule);
   void update_incident_state(op_context& op, incident& inc);

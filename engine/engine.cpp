@@ -219,6 +219,18 @@ const incident* engine::find_incident(std::int64_t id) const {
   return it == core_->incidents_.end() ? nullptr : &it->second;
 }
 
+const incident* engine::find_open_by_key(std::string_view dedup_key) const {
+  if (dedup_key.empty()) {
+    return nullptr;
+  }
+  auto it = core_->by_dedup_key_.find(std::string{dedup_key});
+  if (it == core_->by_dedup_key_.end()) {
+    return nullptr;
+  }
+  const auto* inc = find_incident(it->second);
+  return inc != nullptr && inc->state != incident_state::resolved ? inc : nullptr;
+}
+
 const escalation* engine::find_escalation(std::int64_t id) const {
   auto it = core_->escalations_.find(id);
   return it == core_->escalations_.end() ? nullptr : &it->second;

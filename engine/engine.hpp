@@ -78,6 +78,7 @@ struct submit_result {
 
 struct ack_result {
   std::vector<std::string> engaged_roles;  // roles this acknowledgement engaged
+  std::vector<std::string> already_engaged;  // roles of this person engaged before (a repeat)
   bool incident_acknowledged = false;      // every accountable role is now engaged
   bool replayed = false;
 };
@@ -203,6 +204,9 @@ class engine {
 
   // Queries.
   const incident* find_incident(std::int64_t id) const;
+  /// The open incident a sender's dedup key joins, if any (PagerDuty acknowledge and
+  /// resolve, Alertmanager's resolved alerts).
+  const incident* find_open_by_key(std::string_view dedup_key) const;
   const escalation* find_escalation(std::int64_t id) const;
   std::vector<const escalation*> escalations_of(std::int64_t incident_id) const;
   /// Roles accountable now (escalations not ended), in triggering order.

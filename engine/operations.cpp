@@ -58,6 +58,19 @@ load_result core::load_config(op_context& op, std::shared_ptr<const config::orga
   return {org_->version};
 }
 
+engine_error core::not_open(std::int64_t id) {
+  if (incidents_.contains(id)) {
+    return {error_kind::conflict, fmt::format("incident {} is already resolved", id)};
+  }
+  if (auto row = id > 0 && id < next_incident_id_ ? store_.find_incident(id) : std::nullopt;
+      row && row->state == "resolved") {
+    return {error_kind::conflict,
+            fmt::format("incident {} is already resolved (at {})", id,
+                        row->resolved_at ? format_iso(*row->resolved_at) : format_iso(row->updated_at))};
+  }
+  return {error_kind::not_found, fmt::format("no open incident {}", id)};
+}
+
 incident* core::find_open(std::int64_t id) {
   auto it = incidents_.find(id);
   // A resolved incident stays in memory until its batch commits, but is no longer open.
@@ -110,9 +123,8 @@ expected<submit_result, engine_error> core::submit(op_context& op, const event& 
     d["deduplicated"] = true;
     log_.append(op.now, op.actor, "event.received", inc->id, d);
   } else {
-    std::string key = e.dedup_key.empty() ? fmt::format("incident-{}", next_incident_id_) : e.dedup_key;
     log_.append(op.now, op.actor, "event.received", next_incident_id_, d);
-    inc = &open_incident(op, e, key);
+    inc = &open_incident(op, e);
     result.created = true;
   }
   result.incident_id = inc->id;
@@ -121,10 +133,10 @@ expected<submit_result, engine_error> core::submit(op_context& op, const event& 
   return result;
 }
 
-incident& core::open_incident(op_context& op, const event& e, std::string_view key) {
+incident& core::open_incident(op_context& op, const event& e) {
   incident inc;
   inc.id = next_incident_id_++;
-  inc.dedup_key = std::string{key};
+  inc.dedup_key = e.dedup_key;
   inc.org = org_;
   inc.system = org_->find_system(e.system);
   inc.system_id = e.system;
@@ -136,7 +148,11 @@ incident& core::open_incident(op_context& op, const event& e, std::string_view k
   inc.event_count = 1;
   ++counters_.incidents_opened;
   auto& stored = incidents_.emplace(inc.id, std::move(inc)).first->second;
-  by_dedup_key_.emplace(stored.dedup_key, stored.id);
+  // Only a sender's own key joins later events: an incident opened without one can be
+  // reached by its id alone, so no key a sender chooses can ever join or shadow it.
+  if (!stored.dedup_key.empty()) {
+    by_dedup_key_.emplace(stored.dedup_key, stored.id);
+  }
 
   json::object d;
   d["dedup_key"] = stored.dedup_key;
@@ -273,7 +289,7 @@ void core::inform(op_context& op, incident& inc, const config::rule& rule) {
 expected<ack_result, engine_error> core::acknowledge(op_context& op, std::int64_t id, std::string_view person_id) {
   incident* open = find_open(id);
   if (open == nullptr) {
-    return unexpected{engine_error{error_kind::not_found, fmt::format("no open incident {}", id)}};
+    return unexpected{not_open(id)};
   }
   incident& inc = *open;
   const auto* p = inc.org->find_person(person_id);
@@ -292,6 +308,7 @@ expected<ack_result, engine_error> core::acknowledge(op_context& op, std::int64_
     }
     was_accountable = true;
     if (esc.state == escalation_state::engaged) {
+      result.already_engaged.push_back(esc.role->id);
       continue;
     }
     engage(op, inc, esc, *p);
@@ -304,6 +321,12 @@ expected<ack_result, engine_error> core::acknowledge(op_context& op, std::int64_
     log_.append(op.now, op.actor, "acknowledgement.rejected", inc.id, d);
     return unexpected{engine_error{error_kind::forbidden,
                                    fmt::format("{} holds no role accountable for incident {}", p->id, id)}};
+  }
+  if (result.engaged_roles.empty()) {
+    // A repeat (a second click, a retrying client): nothing new is engaged, so nothing
+    // is logged or counted; the answer says what was engaged already.
+    result.incident_acknowledged = inc.state == incident_state::acknowledged;
+    return result;
   }
   ++counters_.acknowledgements;
   json::object d;
@@ -350,7 +373,7 @@ void core::update_incident_state(op_context& op, incident& inc) {
 expected<resolve_result, engine_error> core::resolve(op_context& op, std::int64_t id, std::string_view note) {
   incident* open = find_open(id);
   if (open == nullptr) {
-    return unexpected{engine_error{error_kind::not_found, fmt::format("no open incident {}", id)}};
+    return unexpected{not_open(id)};
   }
   incident& inc = *open;
   for (auto esc_id : inc.escalations) {
@@ -372,7 +395,9 @@ expected<resolve_result, engine_error> core::resolve(op_context& op, std::int64_
   log_.append(op.now, op.actor, "incident.resolved", inc.id, d);
   op.touch(inc);
   // Its key may open a new incident at once, even within this batch.
-  by_dedup_key_.erase(inc.dedup_key);
+  if (!inc.dedup_key.empty()) {
+    by_dedup_key_.erase(inc.dedup_key);
+  }
   op.changes.resolved.push_back(inc.id);
   return resolve_result{inc.id};
 }

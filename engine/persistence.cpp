@@ -129,7 +129,7 @@ void core::recover() {
       }
       inc.fired.push_back(rule);
     }
-    if (!by_dedup_key_.emplace(inc.dedup_key, inc.id).second) {
+    if (!inc.dedup_key.empty() && !by_dedup_key_.emplace(inc.dedup_key, inc.id).second) {
       cannot_recover(fmt::format("incidents {} and {} are both open with the key {}", by_dedup_key_[inc.dedup_key],
                                  inc.id, inc.dedup_key));
     }

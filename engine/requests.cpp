@@ -46,7 +46,9 @@ std::string encode_outcome(const outcome& o) {
         if constexpr (std::is_same_v<T, submit_result>) {
           doc["submit"] = {{"incident", r.incident_id}, {"created", r.created}, {"fired", strings(r.fired_rules)}};
         } else if constexpr (std::is_same_v<T, ack_result>) {
-          doc["ack"] = {{"engaged", strings(r.engaged_roles)}, {"acknowledged", r.incident_acknowledged}};
+          doc["ack"] = {{"engaged", strings(r.engaged_roles)},
+                        {"already_engaged", strings(r.already_engaged)},
+                        {"acknowledged", r.incident_acknowledged}};
         } else if constexpr (std::is_same_v<T, resolve_result>) {
           doc["resolve"] = {{"incident", r.incident_id}};
         } else if constexpr (std::is_same_v<T, fire_result>) {
@@ -98,10 +100,12 @@ std::optional<outcome> decode_outcome(std::string_view text) {
   }
   if (const auto* a = object("ack")) {
     auto engaged = strings_of(a->if_contains("engaged"));
-    if (!engaged) {
+    auto before = strings_of(a->if_contains("already_engaged"));
+    if (!engaged || !before) {
       return std::nullopt;
     }
-    return outcome{operation_result{ack_result{std::move(*engaged), boolean(*a, "acknowledged"), true}}};
+    return outcome{
+        operation_result{ack_result{std::move(*engaged), std::move(*before), boolean(*a, "acknowledged"), true}}};
   }
   if (const auto* r = object("resolve")) {
     auto id = integer(*r, "incident");

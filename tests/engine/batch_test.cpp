@@ -112,7 +112,8 @@ TEST_CASE("within a batch, a resolved incident is closed to later operations and
   auto out = f.eng->run(ops);
   REQUIRE(out[1].has_value());
   REQUIRE_FALSE(out[2].has_value());
-  CHECK(out[2].error().kind == engine::error_kind::not_found);
+  CHECK(out[2].error().kind == engine::error_kind::conflict);
+  CHECK_THAT(out[2].error().message, Catch::Contains("already resolved"));
   REQUIRE(out[3].has_value());
   CHECK(std::get<engine::submit_result>(out[3].value()).incident_id == 2);
   CHECK(f.eng->find_incident(1) == nullptr);

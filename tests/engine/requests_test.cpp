@@ -95,7 +95,7 @@ TEST_CASE("a repeated request key is answered as the first time and changes noth
 TEST_CASE("outcomes survive their encoding", "[engine][requests]") {
   const std::vector<engine::outcome> all{
       engine::outcome{engine::operation_result{engine::submit_result{7, true, {"t6", "t9"}, false}}},
-      engine::outcome{engine::operation_result{engine::ack_result{{"caio", "gc"}, true, false}}},
+      engine::outcome{engine::operation_result{engine::ack_result{{"caio", "gc"}, {"dpo"}, true, false}}},
       engine::outcome{engine::operation_result{engine::resolve_result{7, false}}},
       engine::outcome{unexpected{engine::engine_error{engine::error_kind::conflict, "incident 7 is resolved"}}},
   };
