@@ -122,6 +122,19 @@ class core {
   bool may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now);
   void on_ack_timeout(op_context& op, incident& inc, escalation& esc);
   void on_target(op_context& op, incident& inc, escalation& esc);
+  void send_breach_notices(op_context& op, incident& inc, escalation& esc);
+  /// Whether `p` holds `role` (a rung up to `up_to_depth` of its ladder, or a delegate
+  /// standing in for one) at `now`.
+  bool on_ladder(const incident& inc, const config::role& role, int up_to_depth, const config::person& p,
+                 timestamp now);
+  /// Who hears for the governance owner: its reachable holder, else its first person
+  /// with a contact method.
+  struct contact {
+    const config::person* person = nullptr;
+    const config::role* role = nullptr;
+    std::string reason;
+  };
+  contact governance_contact(const op_context& op, const incident& inc);
   duration ack_timeout_for(const incident& inc, const escalation& esc, const config::role& paged_role) const;
 
   // outbox.cpp

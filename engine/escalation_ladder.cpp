@@ -149,29 +149,56 @@ void core::go_unowned(op_context& op, incident& inc, escalation& esc) {
   d["governance_owner"] = org.defaults.governance_owner;
   log_.append(op.now, op.actor, "incident.unowned", inc.id, d);
 
-  // The ladder never ends in silence: the governance owner hears of it, through its
-  // holder if one is reachable, else through its primary regardless of availability.
+  // The ladder never ends in silence: the governance owner hears of it, and may take
+  // ownership by acknowledging (may_acknowledge).
+  const auto owner = governance_contact(op, inc);
+  if (owner.person != nullptr) {
+    send(op, inc, &esc, notification_kind::unowned, *owner.person, *owner.role, esc.rule,
+         fmt::format("nobody holding {} acknowledged; {}; acknowledge to take ownership as the governance owner ({})",
+                     esc.role->id, owner.reason, owner.role->id),
+         std::nullopt, "unowned");
+  }
+}
+
+core::contact core::governance_contact(const op_context& op, const incident& inc) {
+  const config::organisation& org = *inc.org;
   const auto* owner_role = org.find_role(org.defaults.governance_owner);
   if (owner_role == nullptr) {
-    return;
+    return {};
   }
-  resolution res = resolve_from(org, ladder_for(inc, *owner_role), 0, op.now, false);
-  const config::person* to = res.holder;
-  std::string reason = res.reason();
-  if (to == nullptr) {
-    const auto& l = ladder_for(inc, *owner_role);
+  // Its holder if one is reachable, else its first person with a contact method,
+  // whatever their availability: somebody must hear of it.
+  const ladder& l = ladder_for(inc, *owner_role);
+  resolution res = resolve_from(org, l, 0, op.now, false);
+  contact c{res.holder, owner_role, res.reason()};
+  if (c.person == nullptr) {
     for (const auto& r : l.rungs) {
       if (!r.person->contacts.empty()) {
-        to = r.person;
-        reason += fmt::format("; told {} although unavailable", to->id);
+        c.person = r.person;
+        c.reason += fmt::format("; told {} although unavailable", c.person->id);
         break;
       }
     }
   }
-  if (to != nullptr) {
-    send(op, inc, &esc, notification_kind::unowned, *to, *owner_role, esc.rule,
-         fmt::format("nobody holding {} acknowledged; {}", esc.role->id, reason), std::nullopt, "unowned");
+  return c;
+}
+
+bool core::on_ladder(const incident& inc, const config::role& role, int up_to_depth, const config::person& p,
+                     timestamp now) {
+  for (const auto& r : ladder_for(inc, role).rungs) {
+    if (r.depth > up_to_depth) {
+      break;
+    }
+    if (r.person == &p && (r.entry == nullptr || (r.entry->from <= now && now < r.entry->until))) {
+      return true;
+    }
+    for (const auto& a : r.person->out_of_office) {
+      if (a.delegate == p.id && a.from <= now && now < a.until) {
+        return true;
+      }
+    }
   }
+  return false;
 }
 
 bool core::may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now) {
@@ -183,20 +210,13 @@ bool core::may_acknowledge(const incident& inc, const escalation& esc, const con
   const auto& rungs = ladder_for(inc, *esc.role).rungs;
   const int reached = esc.rung < static_cast<std::int32_t>(rungs.size()) ? rungs[static_cast<std::size_t>(esc.rung)].depth
                                                                          : rungs.empty() ? 0 : rungs.back().depth;
-  for (const auto& r : rungs) {
-    if (r.depth > reached) {
-      break;
-    }
-    if (r.person == &p) {
-      if (r.entry == nullptr || (r.entry->from <= now && now < r.entry->until)) {
-        return true;
-      }
-    }
-    for (const auto& a : r.person->out_of_office) {
-      if (a.delegate == p.id && a.from <= now && now < a.until) {
-        return true;
-      }
-    }
+  if (on_ladder(inc, *esc.role, reached, p, now)) {
+    return true;
+  }
+  // An unowned escalation is the governance owner's to take: its holders may engage it.
+  if (esc.state == escalation_state::unowned) {
+    const auto* owner = inc.org->find_role(inc.org->defaults.governance_owner);
+    return owner != nullptr && on_ladder(inc, *owner, 0, p, now);
   }
   return false;
 }
@@ -252,7 +272,8 @@ void core::on_target(op_context& op, incident& inc, escalation& esc) {
   d["rule"] = rule_id(esc.rule);
   d["target"] = esc.target_at ? format_iso(*esc.target_at) : "";
   log_.append(op.now, op.actor, "deadline.breached", inc.id, d);
-  if (esc.state != escalation_state::paging) {
+  if (esc.state == escalation_state::unowned) {
+    send_breach_notices(op, inc, esc);
     return;
   }
   // A passed deadline escalates: page the next level up the escalates_to chain now.
@@ -263,12 +284,33 @@ void core::on_target(op_context& op, incident& inc, escalation& esc) {
   while (next < l.rungs.size() && l.rungs[next].depth <= depth) {
     ++next;
   }
-  if (next >= l.rungs.size()) {
-    // Already at the top of the ladder: keep paging there.
+  if (next < l.rungs.size()) {
+    cancel(op, esc.ack_timer);
+    page_from(op, inc, esc, next, "engagement deadline passed");
     return;
   }
-  cancel(op, esc.ack_timer);
-  page_from(op, inc, esc, next, "engagement deadline passed");
+  // Nowhere higher to go (the top of the ladder, or nobody owns it): the breach itself
+  // is told, never passed over in silence.
+  send_breach_notices(op, inc, esc);
+}
+
+void core::send_breach_notices(op_context& op, incident& inc, escalation& esc) {
+  const std::string target = esc.target_at ? format_local(*esc.target_at, inc.org->zone) : std::string{"its target"};
+  if (esc.paged != nullptr) {
+    send(op, inc, &esc, notification_kind::breach, *esc.paged, *esc.role, esc.rule,
+         fmt::format("the engagement target for {} passed at {} and nobody has acknowledged; there is no level above "
+                     "to escalate to",
+                     esc.role->id, target),
+         esc.target_at, "breach");
+  }
+  const auto owner = governance_contact(op, inc);
+  if (owner.person != nullptr && owner.person != esc.paged) {
+    send(op, inc, &esc, notification_kind::breach, *owner.person, *owner.role, esc.rule,
+         fmt::format("the engagement target for {} passed at {} unengaged{}; {}", esc.role->id, target,
+                     esc.state == escalation_state::unowned ? " and nobody owns it" : ", with no level above",
+                     owner.reason),
+         esc.target_at, "breach");
+  }
 }
 
 }  // namespace baton::engine::detail

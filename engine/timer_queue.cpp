@@ -10,21 +10,30 @@ std::uint64_t timer_queue::arm(timestamp due, timer_kind kind, std::int64_t inci
     id = next_seq_;
   }
   next_seq_ = std::max(next_seq_, id + 1);
-  heap_.push(timer{due, id, kind, incident, escalation});
+  heap_.push_back(timer{due, id, kind, incident, escalation});
+  std::push_heap(heap_.begin(), heap_.end(), later{});
   pending_.insert(id);
   return id;
 }
 
 void timer_queue::cancel(std::uint64_t id) {
-  pending_.erase(id);
+  if (pending_.erase(id) != 0 && heap_.size() > 2 * pending_.size() + 64) {
+    compact();
+  }
+}
+
+void timer_queue::compact() {
+  std::erase_if(heap_, [&](const timer& t) { return !pending_.contains(t.seq); });
+  std::make_heap(heap_.begin(), heap_.end(), later{});
 }
 
 void timer_queue::drop_cancelled() {
   while (!heap_.empty()) {
-    if (pending_.contains(heap_.top().seq)) {
+    if (pending_.contains(heap_.front().seq)) {
       return;
     }
-    heap_.pop();
+    std::pop_heap(heap_.begin(), heap_.end(), later{});
+    heap_.pop_back();
   }
 }
 
@@ -33,16 +42,17 @@ std::optional<timestamp> timer_queue::next_due() {
   if (heap_.empty()) {
     return std::nullopt;
   }
-  return heap_.top().due;
+  return heap_.front().due;
 }
 
 std::optional<timer> timer_queue::pop_due(timestamp now) {
   drop_cancelled();
-  if (heap_.empty() || heap_.top().due > now) {
+  if (heap_.empty() || heap_.front().due > now) {
     return std::nullopt;
   }
-  timer t = heap_.top();
-  heap_.pop();
+  std::pop_heap(heap_.begin(), heap_.end(), later{});
+  timer t = heap_.back();
+  heap_.pop_back();
   pending_.erase(t.seq);
   return t;
 }

@@ -1,12 +1,13 @@
 #pragma once
 // Pending timers ordered by (deadline, sequence): timers due at the same instant fire in
 // the order they were armed, whatever the container does, so runs are reproducible.
-// Cancellation is lazy: a cancelled timer stays in the heap until it reaches the top.
+// Cancellation is lazy: a cancelled timer stays in the heap until it reaches the top, or
+// until cancelled entries outnumber pending ones, when the heap is rebuilt without them:
+// memory follows the pending timers, not every timer armed within the longest deadline.
 // Timers armed before the clock's now simply fire at the next pop (they are late).
 #include <algorithm>
 #include <cstdint>
 #include <optional>
-#include <queue>
 #include <unordered_set>
 #include <vector>
 
@@ -40,6 +41,8 @@ class timer_queue {
   std::optional<timer> pop_due(timestamp now);
 
   std::size_t size() const noexcept { return pending_.size(); }
+  /// Entries held, cancelled ones included (for the tests of the bound above).
+  std::size_t held() const noexcept { return heap_.size(); }
 
   /// The largest id handed out so far (0: none).
   std::uint64_t highest_id() const noexcept { return next_seq_ - 1; }
@@ -55,7 +58,9 @@ class timer_queue {
   };
   void drop_cancelled();
 
-  std::priority_queue<timer, std::vector<timer>, later> heap_;
+  void compact();
+
+  std::vector<timer> heap_;  // a heap under `later`: the earliest timer at the front
   std::unordered_set<std::uint64_t> pending_;  // ids armed and neither fired nor cancelled
   std::uint64_t next_seq_ = 1;
 };

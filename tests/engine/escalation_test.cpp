@@ -357,3 +357,76 @@ TEST_CASE("every state change is in the log and the chain verifies", "[engine]")
   CHECK(v.ok);
   CHECK(v.records == h.eng->log_head().seq);
 }
+
+TEST_CASE("the governance owner told of an unowned escalation can take it by acknowledging", "[engine]") {
+  harness h;
+  auto id = h.submit("intake", "chat", "k1");
+  REQUIRE(h.eng->acknowledge(id, "bea").has_value());
+  h.advance(48h);  // dpo runs out: dan, gc, board, twice
+  bool told = false;
+  for (const auto& n : h.recorder->sent()) {
+    if (n.kind == notifiers::notification_kind::unowned) {
+      told = true;
+      CHECK_THAT(n.reason, Catch::Contains("acknowledge to take ownership as the governance owner (caio)"));
+      CHECK_THAT(n.body, Catch::Contains("Acknowledge: POST /v1/incidents/1/ack"));
+    }
+  }
+  REQUIRE(told);
+  // ada holds caio, which is not on dpo's ladder (dpo -> gc -> board): she may take it
+  // because it is unowned and she holds the governance owner role.
+  auto r = h.eng->acknowledge(id, "ada");
+  REQUIRE(r.has_value());
+  CHECK(r->engaged_roles == strings{"dpo"});
+  CHECK(r->incident_acknowledged);
+}
+
+TEST_CASE("a breach with no level above is told to the holder paged and the governance owner", "[engine]") {
+  // drift: the board becomes accountable with a 30m target; the board has no
+  // escalates_to, so at 30m there is nowhere higher to page.
+  harness h(test::testco_yaml("", R"(  - id: board_drift
+    threshold: "9"
+    description: Drift straight to the board
+    when: event.type == "drift"
+    from: bu_owner
+    to: [board]
+    target: 30m
+)"));
+  auto id = h.submit("drift", "chat", "k1");
+  REQUIRE(h.accountable(id) == strings{"board"});
+  CHECK(h.paged(id, "board") == "hal");
+  h.advance(30min);
+  REQUIRE(h.records("deadline.breached").size() == 1);
+  strings breach_notices;
+  for (const auto& n : h.recorder->sent()) {
+    if (n.kind == notifiers::notification_kind::breach) {
+      breach_notices.push_back(n.person + "@" + n.role);
+      CHECK_THAT(n.subject, Catch::Contains("deadline breached: incident 1"));
+    }
+  }
+  CHECK(breach_notices == strings{"hal@board", "ada@caio"});
+  CHECK(h.records("notification.sent").size() >= 3);
+}
+
+TEST_CASE("a breach of an unowned escalation is told to the governance owner", "[engine]") {
+  harness h(test::testco_yaml("", R"(  - id: dpo_fast
+    threshold: "9"
+    description: Anomaly to the DPO with a three-day target
+    when: event.type == "anomaly"
+    from: bu_owner
+    to: [dpo]
+    target: 72h
+)"));
+  auto id = h.submit("anomaly", "chat", "k1");
+  REQUIRE(h.accountable(id) == strings{"dpo"});
+  h.advance(48h);
+  REQUIRE(h.records("incident.unowned").size() == 1);
+  const auto before = h.recorder->sent().size();
+  h.advance(24h);  // the 72h target passes while nobody owns it
+  REQUIRE(h.records("deadline.breached").size() == 1);
+  strings after;
+  for (std::size_t i = before; i < h.recorder->sent().size(); ++i) {
+    const auto& n = h.recorder->sent()[i];
+    after.push_back(std::string(notifiers::to_string(n.kind)) + ":" + n.person);
+  }
+  CHECK(after == strings{"breach:ada"});
+}
