@@ -190,16 +190,16 @@ expected<load_result, engine_error> engine::load_config(std::shared_ptr<const co
 }
 
 expected<submit_result, engine_error> engine::submit(const event& e, std::string_view actor) {
-  return run_one<submit_result>(submit_op{e, std::string{actor}});
+  return run_one<submit_result>(submit_op{e, std::string{actor}, {}});
 }
 
 expected<ack_result, engine_error> engine::acknowledge(std::int64_t id, std::string_view person,
                                                        std::string_view actor) {
-  return run_one<ack_result>(acknowledge_op{id, std::string{person}, std::string{actor}});
+  return run_one<ack_result>(acknowledge_op{id, std::string{person}, std::string{actor}, {}});
 }
 
 expected<resolve_result, engine_error> engine::resolve(std::int64_t id, std::string_view actor, std::string_view note) {
-  return run_one<resolve_result>(resolve_op{id, std::string{actor}, std::string{note}});
+  return run_one<resolve_result>(resolve_op{id, std::string{actor}, std::string{note}, {}});
 }
 
 std::size_t engine::run_due() {

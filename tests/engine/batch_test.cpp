@@ -44,7 +44,7 @@ TEST_CASE("the operations of a batch share one commit and each row is written on
   fixture f;
   const int before = f.db.commits;
   const std::vector<engine::operation> ops{anomaly("k1"), anomaly("k1"), anomaly("k2"),
-                                           engine::acknowledge_op{1, "bea", ""}};
+                                           engine::acknowledge_op{1, "bea", "", ""}};
   auto out = f.eng->run(ops);
   CHECK(f.db.commits == before + 1);
   REQUIRE(out.size() == 4);
@@ -66,7 +66,7 @@ TEST_CASE("the operations of a batch share one commit and each row is written on
 
 TEST_CASE("a timer armed and cancelled within one batch never reaches the store", "[engine][batch]") {
   fixture f;
-  const std::vector<engine::operation> ops{anomaly("k1"), engine::acknowledge_op{1, "bea", ""}};
+  const std::vector<engine::operation> ops{anomaly("k1"), engine::acknowledge_op{1, "bea", "", ""}};
   auto out = f.eng->run(ops);
   REQUIRE(out[1].has_value());
   // The page armed ack timer 1; the acknowledgement cancelled it and armed reminder 2.
@@ -88,8 +88,8 @@ TEST_CASE("an operation refused within a batch does not stop the others", "[engi
   fixture f;
   engine::submit_op untyped = anomaly("k0");
   untyped.e.type.clear();
-  const std::vector<engine::operation> ops{untyped, anomaly("k1"), engine::acknowledge_op{1, "gil", ""},
-                                           engine::resolve_op{99, "api", ""}, anomaly("k2")};
+  const std::vector<engine::operation> ops{untyped, anomaly("k1"), engine::acknowledge_op{1, "gil", "", ""},
+                                           engine::resolve_op{99, "api", "", ""}, anomaly("k2")};
   auto out = f.eng->run(ops);
   REQUIRE(out.size() == 5);
   REQUIRE_FALSE(out[0].has_value());
@@ -107,8 +107,8 @@ TEST_CASE("an operation refused within a batch does not stop the others", "[engi
 TEST_CASE("within a batch, a resolved incident is closed to later operations and its key is free",
           "[engine][batch]") {
   fixture f;
-  const std::vector<engine::operation> ops{anomaly("k1"), engine::resolve_op{1, "person:bea", "done"},
-                                           engine::acknowledge_op{1, "bea", ""}, anomaly("k1")};
+  const std::vector<engine::operation> ops{anomaly("k1"), engine::resolve_op{1, "person:bea", "done", ""},
+                                           engine::acknowledge_op{1, "bea", "", ""}, anomaly("k1")};
   auto out = f.eng->run(ops);
   REQUIRE(out[1].has_value());
   REQUIRE_FALSE(out[2].has_value());
@@ -135,7 +135,7 @@ TEST_CASE("a failed commit leaves the database as it was and stops the engine", 
       } else {
         f.db.fail_after_appends = 3;
       }
-      const std::vector<engine::operation> ops{anomaly("k2"), engine::acknowledge_op{1, "bea", ""}, anomaly("k3")};
+      const std::vector<engine::operation> ops{anomaly("k2"), engine::acknowledge_op{1, "bea", "", ""}, anomaly("k3")};
       auto out = f.eng->run(ops);
       REQUIRE(out.size() == 3);
       for (const auto& o : out) {

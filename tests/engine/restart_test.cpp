@@ -188,7 +188,7 @@ class script {
   engine::operation acknowledge(world& w) {
     const auto ids = open_ids(w);
     if (ids.empty()) {
-      return engine::acknowledge_op{1, "amara", ""};
+      return engine::acknowledge_op{1, "amara", "", ""};
     }
     const auto id = ids[pick(ids.size())];
     std::vector<std::string> paged;
@@ -200,13 +200,13 @@ class script {
     const auto& people = w.current->people;
     const std::string person =
         !paged.empty() && pick(5) != 0 ? paged[pick(paged.size())] : people[pick(people.size())].id;
-    return engine::acknowledge_op{id, person, ""};
+    return engine::acknowledge_op{id, person, "", ""};
   }
 
   engine::operation resolve(world& w) {
     const auto ids = open_ids(w);
     const auto id = ids.empty() ? std::int64_t{1} : ids[pick(ids.size())];
-    return engine::resolve_op{id, "person:amara", "seeded resolution"};
+    return engine::resolve_op{id, "person:amara", "seeded resolution", ""};
   }
 
   std::mt19937_64 rng_;
