@@ -27,6 +27,7 @@ usage:
   baton simulate SCENARIO [--report FILE.md|FILE.html|FILE.json] [--runs N] [--seed S]
                  [--threads N] [--db PATH]
   baton apply --config FILE --db PATH [--ops FILE.jsonl|-] [--batch N] [--include-root DIR]
+  baton report latency --db PATH [--since ISO8601] [--until ISO8601] [--format text|json|csv]
   baton help | version
 
 --include-root DIR: files the configuration includes must lie below DIR (default: the
@@ -171,6 +172,24 @@ int run_simulate(int argc, char** argv) {
   return simulate_command(o, std::cout, std::cerr);
 }
 
+int run_report(int argc, char** argv) {
+  if (argc < 3 || std::string_view(argv[2]) != "latency") {
+    return usage_error("report needs latency");
+  }
+  auto a = parse_args(argc, argv, 3, {"db", "since", "until", "format"}, {});
+  if (!a) {
+    return usage_error(a.error());
+  }
+  if (!a->get("db") || !a->positional.empty()) {
+    return usage_error("report latency needs --db PATH");
+  }
+  report_latency_options o{*a->get("db"), a->get("since"), a->get("until"), a->get("format").value_or("text")};
+  if (o.format != "text" && o.format != "json" && o.format != "csv") {
+    return usage_error("--format must be text, json or csv");
+  }
+  return report_latency_command(o, std::cout, std::cerr);
+}
+
 int run_apply(int argc, char** argv) {
   auto a = parse_args(argc, argv, 2, {"config", "db", "ops", "batch", "include-root"}, {});
   if (!a) {
@@ -220,6 +239,9 @@ int run_cli(int argc, char** argv) {
   }
   if (command == "apply") {
     return run_apply(argc, argv);
+  }
+  if (command == "report") {
+    return run_report(argc, argv);
   }
   if (command == "help" || command == "--help" || command == "-h") {
     std::cout << usage;

@@ -53,6 +53,16 @@ struct simulate_options {
 /// 0: every expectation held; 1: some failed; 2: bad scenario, options or I/O.
 int simulate_command(const simulate_options& o, std::ostream& out, std::ostream& err);
 
+struct report_latency_options {
+  std::filesystem::path db;
+  std::optional<std::string> since;  // escalations triggered at or after
+  std::optional<std::string> until;  // ... and at or before
+  std::string format = "text";       // text | json | csv
+};
+/// Latency per rule and role from the escalations `db` holds. 0, or 2 when the file
+/// cannot be read as a baton database.
+int report_latency_command(const report_latency_options& o, std::ostream& out, std::ostream& err);
+
 struct apply_options {
   std::filesystem::path config;
   std::filesystem::path db;

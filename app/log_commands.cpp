@@ -8,45 +8,13 @@
 #include <exception>
 
 #include "app/commands.hpp"
+#include "app/db_boundary.hpp"
 #include "base/text.hpp"
 #include "store/audit_log.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace baton::app {
 namespace {
-
-// Runs `body`, answering any exception it lets escape with a message naming `db` and
-// exit status 2. `body` reports the outcomes it expects itself.
-template <typename F>
-int at_boundary(std::string_view command, const std::filesystem::path& db, std::ostream& err, F&& body) noexcept {
-  try {
-    try {
-      return body();
-    } catch (const store::store_error& e) {
-      // Already names the file and what failed.
-      err << fmt::format("baton log {}: {}\n", command, printable(e.what()));
-    } catch (const std::exception& e) {
-      err << fmt::format("baton log {}: {}: {}\n", command, printable(db.string()), printable(e.what()));
-    } catch (...) {
-      err << fmt::format("baton log {}: {}: an unknown error stopped the command\n", command,
-                         printable(db.string()));
-    }
-  } catch (...) {
-    // Writing the message failed too (e.g. out of memory): the status still tells.
-  }
-  return 2;
-}
-
-// --since / --until: parse_iso refuses what is not a time in years 1..9999 as well.
-std::optional<timestamp> parse_bound(const std::string& text) { return parse_iso(text, find_zone("UTC")); }
-
-int bad_bound(std::ostream& err, std::string_view option, const std::string& text) {
-  err << fmt::format(
-      "baton log export: --{} \"{}\" is not an ISO 8601 time from 0001-01-01 to 9999-12-31 (a date or time "
-      "without an offset is UTC)\n",
-      option, printable(text));
-  return 2;
-}
 
 void print_verify_json(const store::verify_result& r, std::ostream& out) {
   boost::json::object j;
@@ -85,7 +53,7 @@ void print_verify_text(const store::verify_result& r, std::ostream& out) {
 
 int log_verify_command(const std::filesystem::path& db, std::string_view format, std::ostream& out,
                        std::ostream& err) {
-  return at_boundary("verify", db, err, [&] {
+  return at_boundary("log verify", db, err, [&] {
     auto st = store::sqlite_store::open_read_only(db);
     store::verify_result r = store::verify(*st);
     if (st->changed_underneath()) {
@@ -115,13 +83,13 @@ int log_verify_command(const std::filesystem::path& db, std::string_view format,
 }
 
 int log_export_command(const log_export_options& o, std::ostream& out, std::ostream& err) {
-  return at_boundary("export", o.db, err, [&] {
+  return at_boundary("log export", o.db, err, [&] {
     store::log_range range;
     if (o.since && !(range.since = parse_bound(*o.since))) {
-      return bad_bound(err, "since", *o.since);
+      return bad_bound(err, "log export", "since", *o.since);
     }
     if (o.until && !(range.until = parse_bound(*o.until))) {
-      return bad_bound(err, "until", *o.until);
+      return bad_bound(err, "log export", "until", *o.until);
     }
     if (o.format != "csv" && o.format != "json") {
       err << "baton log export: --format must be csv or json\n";
