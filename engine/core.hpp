@@ -118,6 +118,11 @@ class core {
   void end_escalation(op_context& op, incident& inc, escalation& esc, std::string_view why);
   void page_from(op_context& op, incident& inc, escalation& esc, std::size_t from_rung, std::string_view why);
   void go_unowned(op_context& op, incident& inc, escalation& esc);
+  /// For a working-hours-only rule: when someone on the ladder is reachable but for the
+  /// hours, waits (a working_hours timer) for the first of them to begin; false when
+  /// nobody's hours begin within 14 days.
+  bool wait_for_working_hours(op_context& op, incident& inc, escalation& esc, const ladder& l,
+                              const std::string& reason);
   void engage(op_context& op, incident& inc, escalation& esc, const config::person& who);
   bool may_acknowledge(const incident& inc, const escalation& esc, const config::person& p, timestamp now);
   void on_ack_timeout(op_context& op, incident& inc, escalation& esc);

@@ -82,7 +82,9 @@ void core::page_from(op_context& op, incident& inc, escalation& esc, std::size_t
     const int repeats = esc.role->repeat.value_or(org.defaults.repeat);
     // A pass from the top that reached nobody would reach nobody again at this instant.
     const bool anyone_this_pass = from_rung > 0;
+    bool from_top = from_rung == 0;
     if (anyone_this_pass && esc.round < repeats) {
+      from_top = true;
       ++esc.round;
       json::object d;
       d["escalation"] = esc.id;
@@ -93,6 +95,11 @@ void core::page_from(op_context& op, incident& inc, escalation& esc, std::size_t
       res = resolve_from(org, l, 0, op.now, working_hours_only);
     }
     if (res.holder == nullptr) {
+      // A pass from the top that found nobody only because of the hours: wait for the
+      // first of them to begin rather than call the ladder unowned in the night.
+      if (working_hours_only && from_top && wait_for_working_hours(op, inc, esc, l, res.reason())) {
+        return;
+      }
       json::object d;
       d["escalation"] = esc.id;
       d["role"] = esc.role->id;
@@ -132,6 +139,44 @@ void core::page_from(op_context& op, incident& inc, escalation& esc, std::size_t
   }
   cancel(op, esc.ack_timer);
   esc.ack_timer = arm(op, op.now + ack_timeout_for(inc, esc, *res.as_role), timer_kind::ack_timeout, inc.id, esc.id);
+}
+
+bool core::wait_for_working_hours(op_context& op, incident& inc, escalation& esc, const ladder& l,
+                                  const std::string& reason) {
+  const config::organisation& org = *inc.org;
+  std::optional<timestamp> earliest;
+  const config::person* first = nullptr;
+  for (const auto& r : l.rungs) {
+    // Someone reachable but for the hours (themselves, or a delegate standing in).
+    const availability a = check_rung(org, r, op.now, false);
+    if (!a.available) {
+      continue;
+    }
+    const config::person& p = a.stand_in != nullptr ? *a.stand_in : *r.person;
+    const auto* zone = zone_of(org, p);
+    const auto t = zone != nullptr ? next_working_time(p, *zone, op.now) : std::nullopt;
+    if (t && *t > op.now && (!earliest || *t < *earliest)) {
+      earliest = t;
+      first = &p;
+    }
+  }
+  if (!earliest || *earliest - op.now > std::chrono::days{14}) {
+    return false;
+  }
+  cancel(op, esc.ack_timer);
+  esc.paged = nullptr;
+  esc.rung = 0;
+  esc.state = escalation_state::paging;
+  op.touch(esc);
+  json::object d;
+  d["escalation"] = esc.id;
+  d["role"] = esc.role->id;
+  d["until"] = format_iso(*earliest);
+  d["first"] = first->id;
+  d["reason"] = reason;
+  log_.append(op.now, op.actor, "escalation.waiting", inc.id, d);
+  esc.ack_timer = arm(op, *earliest, timer_kind::working_hours, inc.id, esc.id);
+  return true;
 }
 
 void core::go_unowned(op_context& op, incident& inc, escalation& esc) {

@@ -9,6 +9,7 @@
 #include "config/snapshot.hpp"
 #include "engine/core.hpp"
 #include "engine/deadline.hpp"
+#include "engine/holder_resolver.hpp"
 
 namespace baton::engine::detail {
 namespace json = boost::json;
@@ -37,6 +38,8 @@ std::string_view timer_name(timer_kind k) noexcept {
       return "target";
     case timer_kind::reminder:
       return "reminder";
+    case timer_kind::working_hours:
+      return "working_hours";
   }
   return "?";
 }
@@ -440,6 +443,11 @@ void core::on_timer(op_context& op, const timer& t) {
   if (t.kind == timer_kind::ack_timeout) {
     esc.ack_timer = 0;
     on_ack_timeout(op, inc, esc);
+  } else if (t.kind == timer_kind::working_hours) {
+    esc.ack_timer = 0;
+    if (esc.state == escalation_state::paging) {
+      page_from(op, inc, esc, 0, "working hours began");
+    }
   } else {
     esc.target_timer = 0;
     on_target(op, inc, esc);
@@ -452,20 +460,55 @@ void core::on_reminder(op_context& op, incident& inc) {
   if (inc.state != incident_state::acknowledged) {
     return;
   }
-  ++inc.reminders_sent;
-  op.touch(inc);
+  const config::organisation& org = *inc.org;
+  // A reminder about a non-urgent incident (a working-hours-only rule) waits for its
+  // holder's working hours.
+  std::vector<const escalation*> now;
+  std::optional<timestamp> deferred_until;
+  json::array deferred;
   for (auto id : inc.escalations) {
     const auto& esc = escalations_.at(id);
-    if (esc.state == escalation_state::engaged && esc.engaged_by != nullptr) {
-      send(op, inc, &esc, notification_kind::reminder, *esc.engaged_by, *esc.role, esc.rule,
-           fmt::format("you acknowledged as {}; the incident is still open", esc.role->id), std::nullopt,
-           fmt::format("n{}", inc.reminders_sent));
+    if (esc.state != escalation_state::engaged || esc.engaged_by == nullptr) {
+      continue;
     }
+    const config::person& holder = *esc.engaged_by;
+    if (esc.rule != nullptr && esc.rule->working_hours_only) {
+      const auto* zone = zone_of(org, holder);
+      if (zone != nullptr && !within_working_hours(holder, *zone, op.now)) {
+        if (auto t = next_working_time(holder, *zone, op.now)) {
+          deferred_until = deferred_until ? std::min(*deferred_until, *t) : *t;
+          deferred.emplace_back(json::object{{"person", holder.id}, {"until", format_iso(*t)}});
+        }
+        continue;
+      }
+    }
+    now.push_back(&esc);
+  }
+  timestamp next = op.now + org.defaults.reminder_interval;
+  if (now.empty() && deferred_until) {
+    // Nobody to remind at this hour: the reminder comes when the first hours begin.
+    json::object d;
+    d["deferred"] = std::move(deferred);
+    log_.append(op.now, op.actor, "reminder.deferred", inc.id, d);
+    inc.reminder_timer = arm(op, *deferred_until, timer_kind::reminder, inc.id, 0);
+    return;
+  }
+  ++inc.reminders_sent;
+  op.touch(inc);
+  for (const auto* esc : now) {
+    send(op, inc, esc, notification_kind::reminder, *esc->engaged_by, *esc->role, esc->rule,
+         fmt::format("you acknowledged as {}; the incident is still open", esc->role->id), std::nullopt,
+         fmt::format("n{}", inc.reminders_sent));
   }
   json::object d;
   d["count"] = inc.reminders_sent;
+  if (!deferred.empty()) {
+    d["deferred"] = std::move(deferred);
+    // Those waiting for their hours get theirs when the first hours begin.
+    next = std::min(next, *deferred_until);
+  }
   log_.append(op.now, op.actor, "reminder.sent", inc.id, d);
-  inc.reminder_timer = arm(op, op.now + inc.org->defaults.reminder_interval, timer_kind::reminder, inc.id, 0);
+  inc.reminder_timer = arm(op, next, timer_kind::reminder, inc.id, 0);
 }
 
 }  // namespace baton::engine::detail

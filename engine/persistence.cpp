@@ -56,7 +56,7 @@ escalation_state escalation_state_of(const store::escalation_row& row) {
 }
 
 std::optional<timer_kind> timer_kind_of(std::string_view name) {
-  for (auto k : {timer_kind::ack_timeout, timer_kind::target, timer_kind::reminder}) {
+  for (auto k : {timer_kind::ack_timeout, timer_kind::target, timer_kind::reminder, timer_kind::working_hours}) {
     if (name == timer_name(k)) {
       return k;
     }
@@ -186,7 +186,7 @@ void core::recover() {
       if (esc == escalations_.end()) {
         continue;
       }
-      (*kind == timer_kind::ack_timeout ? esc->second.ack_timer : esc->second.target_timer) = id;
+      (*kind == timer_kind::target ? esc->second.target_timer : esc->second.ack_timer) = id;
     }
     timers_.arm(row.due, *kind, row.incident_id, row.escalation_id, id);
     ++recovered_.timers;

@@ -15,7 +15,9 @@
 
 namespace baton::engine {
 
-enum class timer_kind : std::uint8_t { ack_timeout, target, reminder };
+/// working_hours: a ladder for a working-hours-only rule waits for someone's hours to
+/// begin (it takes the escalation's ack timer slot: both move the ladder on).
+enum class timer_kind : std::uint8_t { ack_timeout, target, reminder, working_hours };
 
 struct timer {
   timestamp due;

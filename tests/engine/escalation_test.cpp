@@ -430,3 +430,65 @@ TEST_CASE("a breach of an unowned escalation is told to the governance owner", "
   }
   CHECK(after == strings{"breach:ada"});
 }
+
+namespace {
+
+// Wes works 09:00-17:00 Berlin, Monday to Friday, and alone holds the ethics role, which
+// a working-hours-only rule makes accountable for drift.
+std::string office_hours_yaml() {
+  auto yaml = test::testco_yaml(
+      "  - {id: wes, name: Wes, contacts: [{notifier: rec, address: wes@t.example}], working_hours: {days: [mon, "
+      "tue, wed, thu, fri], start: \"09:00\", end: \"17:00\"}, accepted: {date: 2026-01-01, version: \"1\"}, "
+      "training: {completed: 2026-01-01, expires: 2027-06-01}}\n",
+      R"(  - id: ethics_review
+    description: Drift goes to the ethics lead, in office hours
+    when: event.type == "drift"
+    from: bu_owner
+    to: [ethics]
+    working_hours_only: true
+)");
+  yaml.replace(yaml.find("roles:\n"), 7, "roles:\n  - {id: ethics, title: Ethics Lead, primary: wes}\n");
+  return yaml;
+}
+
+}  // namespace
+
+TEST_CASE("a working-hours-only ladder outside everyone's hours waits for the next working time", "[engine]") {
+  harness h(office_hours_yaml(), "2026-11-23T20:00:00");  // Monday evening
+  auto id = h.submit("drift", "chat", "k1");
+  REQUIRE(h.accountable(id) == strings{"ethics"});
+  CHECK(h.paged(id, "ethics").empty());
+  CHECK(h.records("incident.unowned").empty());
+  auto waiting = h.records("escalation.waiting");
+  REQUIRE(waiting.size() == 1);
+  CHECK_THAT(waiting[0].details, Catch::Contains("\"until\":\"2026-11-24T08:00:00Z\""));
+  CHECK_THAT(waiting[0].details, Catch::Contains("wes outside working hours"));
+  h.advance(12h + 59min);
+  CHECK(h.paged(id, "ethics").empty());
+  h.advance(1min);  // Tuesday 09:00
+  CHECK(h.paged(id, "ethics") == "wes");
+  CHECK(h.records("incident.unowned").empty());
+}
+
+TEST_CASE("reminders about a non-urgent incident wait for the holder's working hours", "[engine]") {
+  harness h(office_hours_yaml(), "2026-11-24T09:00:00");  // Tuesday morning
+  auto id = h.submit("drift", "chat", "k1");
+  REQUIRE(h.paged(id, "ethics") == "wes");
+  h.advance(5min);
+  REQUIRE(h.eng->acknowledge(id, "wes").has_value());
+  auto reminder_times = [&] {
+    strings out;
+    for (const auto& n : h.recorder->sent()) {
+      if (n.kind == notifiers::notification_kind::reminder) {
+        out.push_back(format_iso(n.created_at));
+      }
+    }
+    return out;
+  };
+  h.advance(24h);
+  // 13:05 is in hours; 17:05 is not, so the next comes at 09:00 Wednesday.
+  CHECK(reminder_times() == strings{"2026-11-24T12:05:00Z", "2026-11-25T08:00:00Z"});
+  auto deferred = h.records("reminder.deferred");
+  REQUIRE(deferred.size() == 1);
+  CHECK_THAT(deferred[0].details, Catch::Contains("\"until\":\"2026-11-25T08:00:00Z\""));
+}
