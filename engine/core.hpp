@@ -109,6 +109,8 @@ class core {
   void apply_rules(op_context& op, incident& inc, const event& e, std::vector<std::string>& fired);
   void inform(op_context& op, incident& inc, const config::rule& rule);
   void update_incident_state(op_context& op, incident& inc);
+  /// Why `op.actor` may not resolve `inc` by hand; nullopt when it may.
+  std::optional<std::string> may_not_resolve(const op_context& op, const incident& inc);
   void on_timer(op_context& op, const timer& t);
   void on_reminder(op_context& op, incident& inc);
 

@@ -67,6 +67,7 @@ struct incident {
   std::vector<const config::rule*> fired;  // rules fired, in order
   std::uint64_t reminder_timer = 0;
   std::int32_t reminders_sent = 0;
+  std::string opened_by;  // actor of the event that opened it
 };
 
 struct submit_result {

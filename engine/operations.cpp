@@ -149,6 +149,7 @@ incident& core::open_incident(op_context& op, const event& e) {
   inc.opened_at = op.now;
   inc.updated_at = op.now;
   inc.event_count = 1;
+  inc.opened_by = op.actor;
   ++counters_.incidents_opened;
   auto& stored = incidents_.emplace(inc.id, std::move(inc)).first->second;
   // Only a sender's own key joins later events: an incident opened without one can be
@@ -379,6 +380,13 @@ expected<resolve_result, engine_error> core::resolve(op_context& op, std::int64_
     return unexpected{not_open(id)};
   }
   incident& inc = *open;
+  if (auto why = may_not_resolve(op, inc)) {
+    json::object d;
+    d["reason"] = *why;
+    log_.append(op.now, op.actor, "resolution.rejected", inc.id, d);
+    return unexpected{engine_error{error_kind::forbidden, fmt::format("{} may not resolve incident {}: {}",
+                                                                      op.actor, inc.id, *why)}};
+  }
   for (auto esc_id : inc.escalations) {
     auto& esc = escalations_.at(esc_id);
     if (esc.state != escalation_state::ended && esc.state != escalation_state::engaged) {
@@ -403,6 +411,37 @@ expected<resolve_result, engine_error> core::resolve(op_context& op, std::int64_
   }
   op.changes.resolved.push_back(inc.id);
   return resolve_result{inc.id};
+}
+
+std::optional<std::string> core::may_not_resolve(const op_context& op, const incident& inc) {
+  constexpr std::string_view person_prefix = "person:";
+  if (!std::string_view(op.actor).starts_with(person_prefix)) {
+    // An integration (or any other caller that is not a person) resolves what it opened:
+    // Alertmanager's "resolved", PagerDuty's resolve.
+    if (op.actor == inc.opened_by) {
+      return std::nullopt;
+    }
+    return fmt::format("it was opened by {}, and only a person holding an accountable role, the governance owner, "
+                       "or the sender that opened it may resolve it",
+                       inc.opened_by.empty() ? std::string{"nobody known"} : inc.opened_by);
+  }
+  const std::string_view id = std::string_view(op.actor).substr(person_prefix.size());
+  const auto* p = inc.org->find_person(id);
+  if (p == nullptr) {
+    return fmt::format("{} is not a person of the incident's configuration", id);
+  }
+  for (auto esc_id : inc.escalations) {
+    const auto& esc = escalations_.at(esc_id);
+    if (esc.state != escalation_state::ended && may_acknowledge(inc, esc, *p, op.now)) {
+      return std::nullopt;
+    }
+  }
+  const auto* owner = inc.org->find_role(inc.org->defaults.governance_owner);
+  if (owner != nullptr && on_ladder(inc, *owner, 0, *p, op.now)) {
+    return std::nullopt;
+  }
+  return fmt::format("{} holds no role accountable for it and is not the governance owner ({})", p->id,
+                     inc.org->defaults.governance_owner);
 }
 
 std::size_t core::fire_due() {

@@ -117,6 +117,7 @@ void core::recover() {
     inc.updated_at = row.updated_at;
     inc.event_count = row.event_count;
     inc.reminders_sent = row.reminders_sent;
+    inc.opened_by = std::move(row.opened_by);
     boost::system::error_code ec;
     const json::value fired = json::parse(row.fired_rules, ec);
     if (ec || !fired.is_array()) {
@@ -329,6 +330,7 @@ store::incident_row core::to_row(const incident& inc) const {
   }
   row.event_count = inc.event_count;
   row.reminders_sent = inc.reminders_sent;
+  row.opened_by = inc.opened_by;
   json::array acc;
   for (auto id : inc.escalations) {
     const auto& esc = escalations_.at(id);

@@ -24,6 +24,7 @@ struct incident_row {
   std::optional<timestamp> resolved_at;
   std::int64_t event_count = 0;
   std::int32_t reminders_sent = 0;  // reminders sent since it was last acknowledged
+  std::string opened_by;            // actor of the event that opened it
   std::string accountable;  // JSON array: [{"role":..,"holder":..,"engaged":bool}]
   std::string fired_rules;  // JSON array of rule ids, in firing order
 };

@@ -126,6 +126,12 @@ CREATE TABLE requests (
 ) WITHOUT ROWID;
 CREATE INDEX requests_by_time ON requests (at_ms);
 )sql"},
+    {4, "resolution authority",
+     R"sql(
+-- Who opened each incident (the actor of its first event): an integration may resolve
+-- what it opened.
+ALTER TABLE incidents ADD COLUMN opened_by TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 }  // namespace

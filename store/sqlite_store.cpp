@@ -64,7 +64,7 @@ enum class query : std::size_t {
 
 #define BATON_INCIDENT_COLUMNS                                                                   \
   "id, dedup_key, system, event_type, severity, summary, state, config_version, opened_at_ms, " \
-  "updated_at_ms, resolved_at_ms, event_count, accountable, fired_rules, reminders_sent"
+  "updated_at_ms, resolved_at_ms, event_count, accountable, fired_rules, reminders_sent, opened_by"
 #define BATON_ESCALATION_COLUMNS                                                                 \
   "id, incident_id, role, rule, state, triggered_at_ms, target_at_ms, engaged_at_ms, engaged_by, " \
   "rung, round, paged, breached"
@@ -89,14 +89,14 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log ORDER BY seq",
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log "
     "WHERE at_ms >= ?1 AND at_ms <= ?2 ORDER BY seq",
-    "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET dedup_key = excluded.dedup_key, system = excluded.system, "
     "event_type = excluded.event_type, severity = excluded.severity, summary = excluded.summary, "
     "state = excluded.state, config_version = excluded.config_version, "
     "opened_at_ms = excluded.opened_at_ms, updated_at_ms = excluded.updated_at_ms, "
     "resolved_at_ms = excluded.resolved_at_ms, event_count = excluded.event_count, "
     "accountable = excluded.accountable, fired_rules = excluded.fired_rules, "
-    "reminders_sent = excluded.reminders_sent",
+    "reminders_sent = excluded.reminders_sent, opened_by = excluded.opened_by",
     "INSERT INTO escalations (" BATON_ESCALATION_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET incident_id = excluded.incident_id, role = excluded.role, "
     "rule = excluded.rule, state = excluded.state, triggered_at_ms = excluded.triggered_at_ms, "
@@ -208,6 +208,7 @@ incident_row read_incident(SQLite::Statement& s) {
   r.accountable = text(s.getColumn(12));
   r.fired_rules = text(s.getColumn(13));
   r.reminders_sent = s.getColumn(14).getInt();
+  r.opened_by = text(s.getColumn(15));
   return r;
 }
 
@@ -701,6 +702,7 @@ void sqlite_store::upsert_incident(const incident_row& row) {
     bind_text(*s, 13, row.accountable);
     bind_text(*s, 14, row.fired_rules);
     s->bind(15, row.reminders_sent);
+    bind_text(*s, 16, row.opened_by);
     s->exec();
   });
 }

@@ -70,3 +70,38 @@ TEST_CASE("an open incident is found by its sender's dedup key until it is resol
   REQUIRE(h.eng->resolve(id, "person:bea").has_value());
   CHECK(h.eng->find_open_by_key("am-fingerprint-1") == nullptr);
 }
+
+TEST_CASE("only an accountable holder, the governance owner or the opening sender may resolve", "[engine]") {
+  harness h;
+  engine::event e;
+  e.type = "anomaly";
+  e.system = "chat";
+  e.dedup_key = "am-1";
+  auto opened = h.eng->submit(e, "integration:alertmanager");
+  REQUIRE(opened.has_value());
+  const auto id = opened->incident_id;
+
+  // mo sits on the board, which this incident has not reached: refused, and logged.
+  auto mo = h.eng->resolve(id, "person:mo");
+  REQUIRE_FALSE(mo.has_value());
+  CHECK(mo.error().kind == engine::error_kind::forbidden);
+  CHECK_THAT(mo.error().message, Catch::Contains("mo holds no role accountable for it and is not the governance "
+                                                 "owner (caio)"));
+  // Another integration did not open it.
+  auto other = h.eng->resolve(id, "integration:pagerduty");
+  REQUIRE_FALSE(other.has_value());
+  CHECK(other.error().kind == engine::error_kind::forbidden);
+  CHECK_THAT(other.error().message, Catch::Contains("opened by integration:alertmanager"));
+  CHECK(h.records("resolution.rejected").size() == 2);
+  CHECK(h.eng->find_incident(id) != nullptr);
+
+  // The sender that opened it may (an Alertmanager "resolved").
+  REQUIRE(h.eng->resolve(id, "integration:alertmanager").has_value());
+
+  // A holder of an accountable role may, and so may the governance owner's holder.
+  auto second = h.submit("anomaly", "chat", "k2");
+  REQUIRE(h.eng->resolve(second, "person:ben").has_value());  // bu_owner backup
+  auto third = h.submit("anomaly", "chat", "k3");
+  REQUIRE(h.eng->resolve(third, "person:ada").has_value());  // holds caio, the governance owner
+  CHECK(h.records("incident.resolved").size() == 3);
+}

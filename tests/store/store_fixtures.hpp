@@ -40,7 +40,7 @@ inline std::string sql_quote(const std::string& s) {
 inline auto fields(const incident_row& r) {
   return std::tie(r.id, r.dedup_key, r.system, r.event_type, r.severity, r.summary, r.state,
                   r.config_version, r.opened_at, r.updated_at, r.resolved_at, r.event_count,
-                  r.accountable, r.fired_rules, r.reminders_sent);
+                  r.accountable, r.fired_rules, r.reminders_sent, r.opened_by);
 }
 inline auto fields(const escalation_row& r) {
   return std::tie(r.id, r.incident_id, r.role, r.rule, r.state, r.triggered_at, r.target_at,
