@@ -424,9 +424,9 @@ TEST_CASE("a breach of an unowned escalation is told to the governance owner", "
   h.advance(24h);  // the 72h target passes while nobody owns it
   REQUIRE(h.records("deadline.breached").size() == 1);
   strings after;
-  for (std::size_t i = before; i < h.recorder->sent().size(); ++i) {
-    const auto& n = h.recorder->sent()[i];
-    after.push_back(std::string(notifiers::to_string(n.kind)) + ":" + n.person);
+  const auto sent = h.recorder->sent();  // a copy: sent() returns the list by value
+  for (std::size_t i = before; i < sent.size(); ++i) {
+    after.push_back(std::string(notifiers::to_string(sent[i].kind)) + ":" + sent[i].person);
   }
   CHECK(after == strings{"breach:ada"});
 }
