@@ -255,7 +255,6 @@ std::vector<const escalation*> engine::accountable(std::int64_t incident_id) con
 std::size_t engine::open_incidents() const noexcept { return core_->incidents_.size(); }
 std::size_t engine::pending_timers() const noexcept { return core_->timers_.size(); }
 const counters& engine::totals() const noexcept { return core_->counters_; }
-const std::vector<latency_sample>& engine::latency_samples() const noexcept { return core_->latency_.samples(); }
 std::map<std::string, latency_stats> engine::latency_by_rule() const { return core_->latency_.by_rule(); }
 std::map<std::string, latency_stats> engine::latency_by_role() const { return core_->latency_.by_role(); }
 const std::shared_ptr<const config::organisation>& engine::current_config() const noexcept { return core_->org_; }

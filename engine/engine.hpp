@@ -215,7 +215,6 @@ class engine {
   std::size_t open_incidents() const noexcept;
   std::size_t pending_timers() const noexcept;
   const counters& totals() const noexcept;
-  const std::vector<latency_sample>& latency_samples() const noexcept;
   std::map<std::string, latency_stats> latency_by_rule() const;
   std::map<std::string, latency_stats> latency_by_role() const;
   const std::shared_ptr<const config::organisation>& current_config() const noexcept;

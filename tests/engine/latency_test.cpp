@@ -26,3 +26,29 @@ TEST_CASE("latency summaries use nearest-rank percentiles and count breaches", "
   CHECK(by_role.at("bu_owner").median == 4min);
   CHECK(engine::latency_book{}.by_rule().empty());
 }
+
+TEST_CASE("a latency summary stays the same size however many samples, within 1/64 of exact", "[engine][latency]") {
+  engine::latency_summary s;
+  std::vector<duration> all;
+  // A million latencies from 1 s to about 11 days, as a long-running service sees them.
+  std::uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 1'000'000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    const duration d{1000 + static_cast<std::int64_t>(x % 1'000'000'000)};
+    all.push_back(d);
+    s.add(d, i % 10 == 0);
+  }
+  std::sort(all.begin(), all.end());
+  const auto st = s.stats();
+  CHECK(st.count == 1'000'000);
+  CHECK(st.breaches == 100'000);
+  CHECK(st.max == all.back());
+  const auto exact_median = all[500'000 - 1];
+  const auto exact_p90 = all[900'000 - 1];
+  CHECK(st.median <= exact_median);
+  CHECK(st.median.count() >= exact_median.count() - exact_median.count() / 64);
+  CHECK(st.p90 <= exact_p90);
+  CHECK(st.p90.count() >= exact_p90.count() - exact_p90.count() / 64);
+}
