@@ -312,7 +312,6 @@ void core::flush() {
   }
 }
 
-
 store::incident_row core::to_row(const incident& inc) const {
   store::incident_row row;
   row.id = inc.id;
