@@ -237,7 +237,10 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
   }
   notifiers::registry reg;
   notifiers::register_builtin_notifiers(reg);
-  auto notifiers = make_notifiers(*loaded.org, reg, o.config.parent_path());
+  // The current configuration's notifiers must be made; an older version's (for an
+  // incident opened under it) that cannot be made leaves its deliveries failing, logged.
+  const auto base_dir = o.config.parent_path();
+  auto notifiers = make_notifiers(*loaded.org, reg, base_dir);
   if (!notifiers) {
     err << "baton apply: " << printable(notifiers.error()) << '\n';
     return 2;
@@ -256,7 +259,17 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
       start = std::max(start, *t);
     }
     engine::manual_clock clock(start);
-    engine::engine eng(clock, st, **notifiers, loaded.org);
+    std::shared_ptr<notifiers::notifier_set> current = std::move(*notifiers);
+    engine::engine eng(
+        clock, st,
+        [&](const config::organisation& org) -> std::shared_ptr<notifiers::notifier_set> {
+          if (org.version == loaded.org->version) {
+            return current;
+          }
+          auto made = make_notifiers(org, reg, base_dir);
+          return made ? std::shared_ptr<notifiers::notifier_set>(std::move(*made)) : nullptr;
+        },
+        loaded.org);
     if (done > 0) {
       out << fmt::format("resuming after line {}\n", done);
     }

@@ -46,8 +46,7 @@ struct op_context {
 
 class core {
  public:
-  core(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
-       std::shared_ptr<const config::organisation> org);
+  core(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org);
 
   /// Rebuilds the state of a restarted engine from the store: open incidents with the
   /// configuration version each was opened under, their escalations, pending timers with
@@ -86,7 +85,12 @@ class core {
   // State, read by the engine's queries.
   clock& clock_;
   store::store& store_;
-  notifiers::notifier_set& notifiers_;
+  notifier_factory make_notifiers_;
+  /// The notifiers of each configuration version in use, made on first use.
+  std::unordered_map<std::string, std::shared_ptr<notifiers::notifier_set>> notifiers_;
+  notifiers::notifier_set& notifiers_for(const config::organisation& org);
+  /// Drops the notifier sets of versions neither current nor of an open incident.
+  void release_notifiers();
   store::audit_log log_;
   std::shared_ptr<const config::organisation> org_;
   timer_queue timers_;

@@ -37,9 +37,8 @@ std::string_view to_string(escalation_state s) noexcept {
 
 namespace detail {
 
-core::core(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
-           std::shared_ptr<const config::organisation> org)
-    : clock_(clk), store_(st), notifiers_(notifiers), log_(st), org_(std::move(org)) {
+core::core(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org)
+    : clock_(clk), store_(st), make_notifiers_(std::move(make)), log_(st), org_(std::move(org)) {
   next_incident_id_ = store_.max_incident_id() + 1;
   next_escalation_id_ = store_.max_escalation_id() + 1;
 }
@@ -112,7 +111,15 @@ struct runner {
 
 engine::engine(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
                std::shared_ptr<const config::organisation> org)
-    : core_(std::make_unique<detail::core>(clk, st, notifiers, org)) {
+    : engine(clk, st,
+             // One set for every version, owned by the caller.
+             [&notifiers](const config::organisation&) {
+               return std::shared_ptr<notifiers::notifier_set>(&notifiers, [](notifiers::notifier_set*) {});
+             },
+             std::move(org)) {}
+
+engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org)
+    : core_(std::make_unique<detail::core>(clk, st, std::move(make), org)) {
   detail::core& c = *core_;
   c.recover();
   const bool restarted = c.log_.head().seq > 0;

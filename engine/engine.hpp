@@ -6,6 +6,7 @@
 // transaction as the state it describes. `baton serve`, `baton simulate` and the tests
 // all run this one engine; only the clock differs.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -158,6 +159,11 @@ namespace detail {
 class core;
 }
 
+/// Makes the notifiers a configuration names (engine::engine calls it once per version
+/// in use: the current one and each an open incident was opened under).
+using notifier_factory =
+    std::function<std::shared_ptr<notifiers::notifier_set>(const config::organisation& org)>;
+
 /// The engine is confined to one thread: every call, and every use of what a query
 /// returns, happens on the thread that owns it. Query results point into the engine's
 /// state and are valid until the next operation.
@@ -167,6 +173,10 @@ class engine {
   /// it. The store, notifiers and clock must outlive the engine.
   engine(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
          std::shared_ptr<const config::organisation> org);
+  /// Each configuration version delivers through its own notifiers, made by `make`: a
+  /// reload swaps the notifier set with the organisation, while an open incident keeps
+  /// delivering through its own version's.
+  engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org);
   ~engine();
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;

@@ -46,6 +46,7 @@ std::string_view timer_name(timer_kind k) noexcept {
 
 load_result core::load_config(op_context& op, std::shared_ptr<const config::organisation> org) {
   org_ = std::move(org);
+  release_notifiers();
   // Cached ladders point into configurations; a new one may reuse a freed one's address.
   ladders_.clear();
   json::object d;

@@ -1,7 +1,10 @@
 // Notifications: one per contact method of the person told, composed, recorded in the
-// log and the outbox, and handed to its notifier.
+// log and the outbox, and handed to its notifier: the one the incident's own
+// configuration version names.
 #include <boost/json.hpp>
 #include <fmt/format.h>
+
+#include <unordered_set>
 
 #include "engine/core.hpp"
 #include "engine/messages.hpp"
@@ -35,7 +38,7 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
                                     key_suffix, to.id, index++);
     n.notifier = c.notifier;
     n.address = c.address;
-    auto* target = notifiers_.find(c.notifier);
+    auto* target = notifiers_for(org).find(c.notifier);
     notifiers::delivery_result r =
         target != nullptr ? target->deliver(n)
                           : notifiers::delivery_result::fail(fmt::format("notifier {} not configured", c.notifier));
@@ -82,6 +85,26 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
     row.last_error = r.reason;
     store_.put_notification(row);
   }
+}
+
+notifiers::notifier_set& core::notifiers_for(const config::organisation& org) {
+  auto it = notifiers_.find(org.version);
+  if (it == notifiers_.end()) {
+    auto made = make_notifiers_(org);
+    if (made == nullptr) {
+      made = std::make_shared<notifiers::notifier_set>();  // nothing can be delivered; each send says why
+    }
+    it = notifiers_.emplace(org.version, std::move(made)).first;
+  }
+  return *it->second;
+}
+
+void core::release_notifiers() {
+  std::unordered_set<std::string> in_use{org_->version};
+  for (const auto& [id, inc] : incidents_) {
+    in_use.insert(inc.org->version);
+  }
+  std::erase_if(notifiers_, [&](const auto& entry) { return !in_use.contains(entry.first); });
 }
 
 }  // namespace baton::engine::detail

@@ -1,6 +1,8 @@
 // The engine's escalation behaviour on the virtual clock and a real SQLite file.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "store/audit_log.hpp"
 #include "tests/engine/harness.hpp"
 
@@ -491,4 +493,49 @@ TEST_CASE("reminders about a non-urgent incident wait for the holder's working h
   auto deferred = h.records("reminder.deferred");
   REQUIRE(deferred.size() == 1);
   CHECK_THAT(deferred[0].details, Catch::Contains("\"until\":\"2026-11-25T08:00:00Z\""));
+}
+
+TEST_CASE("a reload swaps the notifiers; an open incident keeps its own version's", "[engine]") {
+  test::temp_dir dir;
+  auto a = test::load_org(dir, test::testco_yaml(), "a.yaml");
+  auto b_yaml = test::testco_yaml();
+  b_yaml.replace(b_yaml.find("ack_timeout: 15m"), 16, "ack_timeout: 20m");
+  auto b = test::load_org(dir, b_yaml, "b.yaml");
+  REQUIRE(a->version != b->version);
+  engine::manual_clock clock(test::at("2026-11-23T09:00:00"));
+  store::sqlite_store db(dir.path() / "baton.db");
+  // One recorder per version: what each version's notifiers delivered.
+  std::map<std::string, notifiers::recording_notifier*> recorders;
+  int made = 0;
+  engine::engine eng(
+      clock, db,
+      [&](const config::organisation& org) {
+        ++made;
+        auto set = std::make_shared<notifiers::notifier_set>();
+        auto r = std::make_unique<notifiers::recording_notifier>("rec");
+        recorders[org.version] = r.get();
+        set->add(std::move(r));
+        return set;
+      },
+      a);
+  engine::event e;
+  e.type = "anomaly";
+  e.system = "chat";
+  e.dedup_key = "old";
+  REQUIRE(eng.submit(e).has_value());
+  REQUIRE(eng.load_config(b).has_value());
+  e.dedup_key = "new";
+  REQUIRE(eng.submit(e).has_value());
+  // The old incident's timeout pages ben through version a's notifiers.
+  engine::run_until(clock, eng, clock.now() + 15min);
+  auto people = [&](const std::string& version) {
+    strings out;
+    for (const auto& n : recorders.at(version)->sent()) {
+      out.push_back(fmt::format("{}:{}", n.incident_id, n.person));
+    }
+    return out;
+  };
+  CHECK(people(a->version) == strings{"1:bea", "1:ben"});
+  CHECK(people(b->version) == strings{"2:bea"});
+  CHECK(made == 2);
 }
