@@ -64,6 +64,7 @@ class discarding_store final : public bs::store {
   std::vector<bs::escalation_row> open_escalations() override { return {}; }
   std::vector<bs::timer_row> timers() override { return {}; }
   std::vector<bs::notification_row> notifications(std::int64_t) override { return {}; }
+  std::vector<bs::notification_row> pending_notifications() override { return {}; }
   std::optional<bs::config_version_row> find_config_version(std::string_view) override { return std::nullopt; }
   std::optional<bs::config_version_row> current_config_version() override { return std::nullopt; }
   std::int64_t max_incident_id() override { return 0; }
@@ -142,6 +143,7 @@ class counting_store final : public bs::store {
   std::vector<bs::escalation_row> open_escalations() override { return inner_.open_escalations(); }
   std::vector<bs::timer_row> timers() override { return inner_.timers(); }
   std::vector<bs::notification_row> notifications(std::int64_t id) override { return inner_.notifications(id); }
+  std::vector<bs::notification_row> pending_notifications() override { return inner_.pending_notifications(); }
   std::optional<bs::config_version_row> find_config_version(std::string_view v) override {
     return inner_.find_config_version(v);
   }

@@ -23,9 +23,18 @@
 
 namespace baton::engine::detail {
 
+/// A notification queued in the outbox: its row (state pending until delivered) and the
+/// message itself, with the configuration version whose notifiers deliver it.
+struct queued_notification {
+  std::string version;
+  store::notification_row row;
+  notifiers::notification message;
+};
+
 /// What the operations of one batch changed; written to the store once, when the batch
 /// commits. A timer armed and cancelled (or fired) within the batch never reaches it.
 struct batch_changes {
+  std::vector<queued_notification> outbox;             // queued by this batch
   std::vector<std::int64_t> incidents;                 // touched (duplicates allowed)
   std::vector<std::int64_t> escalations;               // likewise
   std::map<std::uint64_t, store::timer_row> armed;     // armed in this batch, still pending
@@ -59,6 +68,7 @@ class core {
     std::size_t escalations = 0;
     std::size_t timers = 0;
     std::size_t overdue = 0;  // due at the moment of recovery: they fire at once, late
+    std::size_t undelivered = 0;  // notifications queued but not delivered: they go out now
     std::vector<std::string> versions;
   } recovered_;
 
@@ -67,6 +77,11 @@ class core {
   void commit();
   /// Rolls the store back and stops the engine: its memory may be ahead of the store.
   void fail(std::string_view what) noexcept;
+  /// Hands the committed, undelivered notifications to their notifiers, then records
+  /// each outcome (notification.sent / notification.failed, the row's state) as an
+  /// operation of its own in one batch. Call after commit(); throws like a batch.
+  void deliver_committed();
+  bool has_undelivered() const noexcept { return !ready_.empty(); }
   op_context context(std::string actor) { return {clock_.now(), std::move(actor), changes_}; }
 
   // Operations (operations.cpp).
@@ -89,6 +104,10 @@ class core {
   /// The notifiers of each configuration version in use, made on first use.
   std::unordered_map<std::string, std::shared_ptr<notifiers::notifier_set>> notifiers_;
   notifiers::notifier_set& notifiers_for(const config::organisation& org);
+  /// The notifiers of `version`, when only its name is known (a notification recovered
+  /// after a restart): its set if made, else the current configuration's.
+  notifiers::notifier_set& notifiers_of_version(const std::string& version);
+  void record_delivery(op_context& op, queued_notification& q, const notifiers::delivery_result& r);
   /// Drops the notifier sets of versions neither current nor of an open incident.
   void release_notifiers();
   store::audit_log log_;
@@ -173,6 +192,7 @@ class core {
   std::unordered_map<ladder_key, ladder, ladder_key_hash> ladders_;
   batch_changes changes_;
   std::uint64_t kept_timer_ids_ = 0;  // the store's timer id high water, as last committed
+  std::vector<queued_notification> ready_;  // committed, not yet handed to a notifier
   std::optional<timestamp> requests_purged_at_;
 };
 

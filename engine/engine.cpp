@@ -138,6 +138,7 @@ engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_
                      {"escalations", r.escalations},
                      {"timers", r.timers},
                      {"overdue_timers", r.overdue},
+                     {"undelivered_notifications", r.undelivered},
                      {"older_config_versions", std::move(versions)},
                      {"next_incident", c.next_incident_id_}});
     }
@@ -147,6 +148,9 @@ engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_
       c.load_config(load, std::move(org));
     }
     c.commit();
+    if (c.has_undelivered()) {
+      c.deliver_committed();
+    }
   } catch (const std::exception& e) {
     c.fail(e.what());
     throw;
@@ -176,6 +180,17 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
     out.clear();
     for (std::size_t i = 0; i < ops.size(); ++i) {
       out.emplace_back(unexpected{unavailable(core_->stopped_)});
+    }
+    return out;
+  }
+  // The batch is committed: its outcomes stand whatever happens to the deliveries. A
+  // store error recording their outcomes stops the engine; the rows stay pending and go
+  // out again after the restart (at least once).
+  if (core_->has_undelivered()) {
+    try {
+      core_->deliver_committed();
+    } catch (const std::exception& e) {
+      core_->fail(e.what());
     }
   }
   return out;

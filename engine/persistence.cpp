@@ -11,6 +11,7 @@
 #include "config/snapshot.hpp"
 #include "engine/core.hpp"
 #include "engine/requests.hpp"
+#include "notifiers/notification_json.hpp"
 
 namespace baton::engine::detail {
 namespace json = boost::json;
@@ -195,6 +196,21 @@ void core::recover() {
   }
   timers_.reserve_ids(static_cast<std::uint64_t>(std::max<std::int64_t>(0, store_.max_timer_id())));
   kept_timer_ids_ = timers_.highest_id();
+
+  // Notifications queued before the stop but not delivered go out now, through the
+  // notifiers of the version their incident runs under (else the current one's).
+  for (auto& row : store_.pending_notifications()) {
+    boost::system::error_code ec;
+    const json::value payload = json::parse(row.payload, ec);
+    auto message = !ec && payload.is_object() ? notifiers::notification_from_json(payload.as_object()) : std::nullopt;
+    if (!message) {
+      cannot_recover(fmt::format("the queued notification {} cannot be read back", row.idempotency_key));
+    }
+    auto inc = incidents_.find(row.incident_id);
+    std::string version = inc != incidents_.end() ? inc->second.org->version : org_->version;
+    ready_.push_back({std::move(version), std::move(row), std::move(*message)});
+    ++recovered_.undelivered;
+  }
   next_incident_id_ = store_.max_incident_id() + 1;
   next_escalation_id_ = store_.max_escalation_id() + 1;
   recovered_.incidents = incidents_.size();
@@ -211,6 +227,11 @@ void core::commit() {
   store_.commit();
   in_batch_ = false;
   kept_timer_ids_ = timers_.highest_id();
+  // Only now may they go out: nothing is delivered before the change that caused it is
+  // on disk.
+  for (auto& q : changes_.outbox) {
+    ready_.push_back(std::move(q));
+  }
   // Resolved incidents live on in the store; memory holds open ones only.
   for (auto id : changes_.resolved) {
     if (auto it = incidents_.find(id); it != incidents_.end()) {

@@ -50,6 +50,7 @@ struct memory_store::impl {
   std::set<std::pair<std::int64_t, std::int64_t>> timers_by_due;  // (due ms, id)
   std::int64_t timer_high_water = 0;  // deleted timers keep their ids spent
   std::map<std::string, notification_row, std::less<>> notifications;
+  std::map<std::string, std::int64_t, std::less<>> notification_order;  // key -> when first put
   // (incident, created ms, key): the listing order of notifications(incident).
   std::set<std::tuple<std::int64_t, std::int64_t, std::string>> notifications_by_incident;
   std::map<std::string, config_version_row, std::less<>> config_versions;
@@ -251,6 +252,9 @@ void memory_store::delete_timer(std::int64_t id) {
 }
 
 void memory_store::put_notification(const notification_row& row) {
+  // The order rows were first put in, as SQLite's rowid keeps it (kept past a rollback:
+  // it only orders rows that exist).
+  impl_->notification_order.try_emplace(row.idempotency_key, static_cast<std::int64_t>(impl_->notification_order.size()));
   impl_->write(impl_->notifications, row.idempotency_key, row);
 }
 
@@ -367,6 +371,21 @@ std::vector<escalation_row> memory_store::open_escalations() {
     if (inc != impl_->incidents.end() && inc->second.state != "resolved") {
       out.push_back(row);
     }
+  }
+  return out;
+}
+
+std::vector<notification_row> memory_store::pending_notifications() {
+  std::vector<std::pair<std::int64_t, const notification_row*>> pending;
+  for (const auto& [key, row] : impl_->notifications) {
+    if (row.state == "pending") {
+      pending.emplace_back(impl_->notification_order.at(key), &row);
+    }
+  }
+  std::sort(pending.begin(), pending.end());
+  std::vector<notification_row> out;
+  for (const auto& [order, row] : pending) {
+    out.push_back(*row);
   }
   return out;
 }

@@ -132,6 +132,12 @@ CREATE INDEX requests_by_time ON requests (at_ms);
 -- what it opened.
 ALTER TABLE incidents ADD COLUMN opened_by TEXT NOT NULL DEFAULT '';
 )sql"},
+    {5, "outbox",
+     R"sql(
+-- Notifications are queued as rows (state pending) with the state change that caused
+-- them and delivered after its commit; a restart finds the undelivered ones here.
+CREATE INDEX notifications_pending ON notifications (state) WHERE state = 'pending';
+)sql"},
 };
 
 }  // namespace

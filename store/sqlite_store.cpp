@@ -54,6 +54,7 @@ enum class query : std::size_t {
   timers,
   all_notifications,
   incident_notifications,
+  pending_notifications,
   find_config_version,
   current_config_version,
   max_incident_id,
@@ -135,6 +136,8 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications ORDER BY created_at_ms, idempotency_key",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE incident_id = ? "
     "ORDER BY created_at_ms, idempotency_key",
+    // Queue order: a row keeps its rowid through the upserts that change its state.
+    "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE state = 'pending' ORDER BY rowid",
     "SELECT version, loaded_at_ms, sources, loaded_seq FROM config_versions WHERE version = ?",
     "SELECT version, loaded_at_ms, sources, loaded_seq FROM config_versions ORDER BY loaded_seq DESC LIMIT 1",
     "SELECT max(0, coalesce(max(id), 0)) FROM incidents",
@@ -917,6 +920,17 @@ std::vector<notification_row> sqlite_store::notifications(std::int64_t incident_
     if (incident_id != 0) {
       s->bind(1, incident_id);
     }
+    std::vector<notification_row> out;
+    while (s->executeStep()) {
+      out.push_back(read_notification(*s));
+    }
+    return out;
+  });
+}
+
+std::vector<notification_row> sqlite_store::pending_notifications() {
+  return impl_->guarded("pending_notifications", [&] {
+    auto s = impl_->use(query::pending_notifications);
     std::vector<notification_row> out;
     while (s->executeStep()) {
       out.push_back(read_notification(*s));

@@ -63,6 +63,7 @@ class sqlite_store final : public store {
   std::vector<escalation_row> open_escalations() override;
   std::vector<timer_row> timers() override;
   std::vector<notification_row> notifications(std::int64_t incident_id) override;
+  std::vector<notification_row> pending_notifications() override;
   std::optional<config_version_row> find_config_version(std::string_view version) override;
   std::optional<config_version_row> current_config_version() override;
   std::int64_t max_incident_id() override;

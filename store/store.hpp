@@ -91,6 +91,8 @@ class store {
   virtual std::vector<escalation_row> open_escalations() = 0;
   virtual std::vector<timer_row> timers() = 0;
   virtual std::vector<notification_row> notifications(std::int64_t incident_id) = 0;  // 0 = all
+  /// Notifications not yet delivered (state pending), in the order they were first put.
+  virtual std::vector<notification_row> pending_notifications() = 0;
   virtual std::optional<config_version_row> find_config_version(std::string_view version) = 0;
   /// The version loaded last (largest loaded_seq), if any was.
   virtual std::optional<config_version_row> current_config_version() = 0;

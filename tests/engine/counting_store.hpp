@@ -81,6 +81,9 @@ class counting_store final : public baton::store::store {
   std::vector<baton::store::notification_row> notifications(std::int64_t id) override {
     return inner_.notifications(id);
   }
+  std::vector<baton::store::notification_row> pending_notifications() override {
+    return inner_.pending_notifications();
+  }
   std::optional<baton::store::config_version_row> find_config_version(std::string_view v) override {
     return inner_.find_config_version(v);
   }

@@ -24,8 +24,23 @@ inline std::vector<std::string> comparable_log(store::store& st) {
   return out;
 }
 
+// The first record where two logs part, for a message a person can read.
+inline std::string first_difference(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::size_t i = 0;
+  while (i < a.size() && i < b.size() && a[i] == b[i]) {
+    ++i;
+  }
+  if (i == a.size() && i == b.size()) {
+    return "";
+  }
+  auto at = [&](const std::vector<std::string>& v) { return i < v.size() ? v[i] : std::string("(end)"); };
+  return "record " + std::to_string(i) + " of " + std::to_string(a.size()) + " / " + std::to_string(b.size()) +
+         ":\n  straight:    " + at(a) + "\n  interrupted: " + at(b) +
+         (i > 0 ? "\n  after:       " + a[i - 1] : std::string{});
+}
+
 inline void check_same_state(store::store& a, store::store& b) {
-  CHECK(comparable_log(a) == comparable_log(b));
+  CHECK(first_difference(comparable_log(a), comparable_log(b)) == "");
   using store::testing::same;
   CHECK(same(a.incidents(false), b.incidents(false)));
   CHECK(same(a.escalations(0), b.escalations(0)));
