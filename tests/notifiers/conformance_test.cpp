@@ -1,0 +1,117 @@
+// What every notifier must do (notifiers/notifier.hpp): deliver a notification whole,
+// with its idempotency key, answer with a classified result and never throw. Each real
+// notifier runs this suite; the fakes the delivery tests use run it too, so that what
+// they fake is what a notifier may do.
+#include <catch2/catch.hpp>
+
+#include <boost/json.hpp>
+
+#include "notifiers/jsonl_file_notifier.hpp"
+#include "notifiers/recording_notifier.hpp"
+#include "tests/notifiers/fake_notifiers.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace baton;
+
+namespace {
+
+notifiers::notification sample(int i) {
+  notifiers::notification n;
+  n.idempotency_key = "i7-e3-page-r0s1-amara-" + std::to_string(i);
+  n.kind = notifiers::notification_kind::page;
+  n.incident_id = 7;
+  n.escalation_id = 3;
+  n.person = "amara";
+  n.person_name = "Amara Okafor";
+  n.role = "caio";
+  n.role_title = "Chief AI Officer";
+  n.notifier = "n";
+  n.address = "amara@compel.example";
+  n.system = "credit-scoring";
+  n.system_name = "Credit scoring \xE2\x80\x93 retail";  // non-ASCII passes through whole
+  n.subject = "[baton] incident 7";
+  n.body = "What happened: \"quoted\"\nline two";
+  n.reason = "primary amara";
+  n.created_at = from_epoch_ms(1'795'424'400'000);
+  return n;
+}
+
+// Every notifier: delivered or a classified failure, never an exception, for any
+// notification; and a repeat of the same key is a delivery like any other (dropping
+// duplicates is the receiver's part).
+void conforms(notifiers::notifier& target) {
+  for (int i = 0; i < 3; ++i) {
+    const auto r = target.deliver(sample(i));
+    CHECK((r.status == notifiers::delivery_status::delivered || !r.reason.empty()));
+  }
+  const auto again = target.deliver(sample(0));
+  CHECK((again.status == notifiers::delivery_status::delivered || !again.reason.empty()));
+}
+
+}  // namespace
+
+TEST_CASE("the recording notifier conforms and keeps each notification whole", "[notifiers]") {
+  notifiers::recording_notifier r("n");
+  conforms(r);
+  const auto sent = r.sent();
+  REQUIRE(sent.size() == 4);
+  CHECK(sent[0].idempotency_key == sample(0).idempotency_key);
+  CHECK(sent[0].body == sample(0).body);
+  CHECK(sent[3].idempotency_key == sent[0].idempotency_key);
+}
+
+TEST_CASE("the JSON-lines file notifier conforms and writes one whole line per notification", "[notifiers]") {
+  test::temp_dir dir;
+  const auto path = dir.path() / "out.jsonl";
+  {
+    notifiers::jsonl_file_notifier f("n", path);
+    conforms(f);
+  }
+  const auto text = test::read_file(path);
+  std::size_t lines = 0;
+  std::size_t from = 0;
+  while (from < text.size()) {
+    const auto end = text.find('\n', from);
+    REQUIRE(end != std::string::npos);
+    const auto doc = boost::json::parse(text.substr(from, end - from)).as_object();
+    CHECK(doc.at("idempotency_key").as_string().starts_with("i7-e3-page-r0s1-amara-"));
+    CHECK(doc.at("body").as_string() == sample(0).body);
+    CHECK(doc.at("system_name").as_string() == sample(0).system_name);
+    from = end + 1;
+    ++lines;
+  }
+  CHECK(lines == 4);
+}
+
+TEST_CASE("a notifier that fails answers retry or permanent with a reason", "[notifiers]") {
+  test::failing_notifier flaky("n", 2);
+  conforms(flaky);
+  CHECK(flaky.attempts() == 4);
+  test::failing_notifier twice("n", 2);
+  CHECK(twice.deliver(sample(0)).status == notifiers::delivery_status::retry);
+  CHECK(twice.deliver(sample(0)).reason == "http 503");
+  CHECK(twice.deliver(sample(0)).status == notifiers::delivery_status::delivered);
+  test::failing_notifier gone("n", 1, true);
+  const auto r = gone.deliver(sample(0));
+  CHECK(r.status == notifiers::delivery_status::permanent);
+  CHECK(r.reason == "http 410");
+}
+
+TEST_CASE("a notifier that throws costs only its own delivery: a permanent failure that says why", "[notifiers]") {
+  test::throwing_notifier broken("n");
+  conforms(broken);
+  const auto r = broken.deliver(sample(0));
+  CHECK(r.status == notifiers::delivery_status::permanent);
+  CHECK(r.reason == "notifier threw: connection pool exhausted");
+}
+
+TEST_CASE("a file notifier that cannot write reports a failure instead of losing it silently", "[notifiers]") {
+  if (!std::filesystem::exists("/dev/full")) {
+    SUCCEED("no /dev/full here");
+    return;
+  }
+  notifiers::jsonl_file_notifier full("n", "/dev/full");
+  const auto r = full.deliver(sample(0));
+  CHECK(r.status != notifiers::delivery_status::delivered);
+  CHECK_FALSE(r.reason.empty());
+}
