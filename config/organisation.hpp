@@ -168,6 +168,10 @@ struct notifier_config {
   std::string id;
   std::string type;  // jsonl_file | recorder (network notifiers come later)
   std::map<std::string, std::string, std::less<>> settings;  // e.g. path
+  // Retries of a delivery that can be tried again: at most `max_attempts` attempts in
+  // all, none later than `give_up_after` from the first; then a dead letter.
+  int max_attempts = 5;
+  duration give_up_after = std::chrono::hours{1};
   config::mark at;
 };
 

@@ -28,7 +28,7 @@ void parse_notifiers(reader& r, const item& section, load_state& s) {
   for (const auto& element : read_list(r, section, "a list of notifiers")) {
     // The type decides which other keys are allowed, so it is read first.
     const notifier_type* type = nullptr;
-    std::vector<std::string_view> allowed{"id", "type"};
+    std::vector<std::string_view> allowed{"id", "type", "max_attempts", "give_up_after"};
     if (element.node.IsMap() && element.node["type"].IsDefined() && element.node["type"].IsScalar()) {
       const std::string& name = element.node["type"].Scalar();
       const auto& types = notifier_types();
@@ -85,6 +85,22 @@ void parse_notifiers(reader& r, const item& section, load_state& s) {
     }
     for (auto key : type->optional) {
       read_setting(key, false);
+    }
+    // Every notifier's retry bounds (docs/config.md). A bad one is reported and the
+    // notifier kept with the default, so its contacts raise no errors of their own.
+    if (item v = m.get("max_attempts"); v.present()) {
+      if (auto n_attempts = read_int(r, v, 1, 100)) {
+        n.max_attempts = *n_attempts;
+      }
+    }
+    if (item v = m.get("give_up_after"); v.present()) {
+      auto d = read_duration_at_least(r, v, std::chrono::minutes{1}, "retries need time to happen");
+      if (d && *d > std::chrono::days{7}) {
+        r.error(v.at, "give_up_after: " + format_duration(*d) +
+                          " is longer than 7d; a notification that old is no longer news");
+      } else if (d) {
+        n.give_up_after = *d;
+      }
     }
     if (!id || !ok || !s.claim_id("notifier", *id)) {
       continue;

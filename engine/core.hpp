@@ -89,8 +89,11 @@ class core {
   expected<submit_result, engine_error> submit(op_context& op, const event& e);
   expected<ack_result, engine_error> acknowledge(op_context& op, std::int64_t id, std::string_view person);
   expected<resolve_result, engine_error> resolve(op_context& op, std::int64_t id, std::string_view note);
-  /// Fires the timers due at the clock's now, each as an operation of its own.
+  /// Fires the timers due at the clock's now, each as an operation of its own, and
+  /// queues the deliveries due to be tried again.
   std::size_t fire_due();
+  /// The earliest timer or retry.
+  std::optional<timestamp> next_due();
 
   // Keyed requests (persistence.cpp): the outcome given before to `key`, if any; and
   // the outcome to give its repeats.
@@ -108,6 +111,10 @@ class core {
   /// after a restart): its set if made, else the current configuration's.
   notifiers::notifier_set& notifiers_of_version(const std::string& version);
   void record_delivery(op_context& op, queued_notification& q, const notifiers::delivery_result& r);
+  /// A dead letter: the governance owner hears of it, through another contact method
+  /// than the one that failed where there is one.
+  void escalate_undeliverable(op_context& op, const queued_notification& q, const std::string& why);
+  const config::notifier_config* notifier_config_of(const queued_notification& q);
   /// Drops the notifier sets of versions neither current nor of an open incident.
   void release_notifiers();
   store::audit_log log_;
@@ -170,7 +177,7 @@ class core {
   // outbox.cpp
   void send(op_context& op, incident& inc, const escalation* esc, notifiers::notification_kind kind,
             const config::person& to, const config::role& as_role, const config::rule* rule, std::string reason,
-            std::optional<timestamp> deadline, std::string_view key_suffix);
+            std::optional<timestamp> deadline, std::string_view key_suffix, std::string_view avoid_notifier = {});
 
   // persistence.cpp
   std::uint64_t arm(op_context& op, timestamp due, timer_kind kind, std::int64_t incident, std::int64_t escalation);
@@ -193,6 +200,9 @@ class core {
   batch_changes changes_;
   std::uint64_t kept_timer_ids_ = 0;  // the store's timer id high water, as last committed
   std::vector<queued_notification> ready_;  // committed, not yet handed to a notifier
+  /// Deliveries to try again, by when (their rows stay pending, with next_attempt_at).
+  std::map<std::pair<timestamp, std::uint64_t>, queued_notification> retries_;
+  std::uint64_t retry_order_ = 0;
   std::optional<timestamp> requests_purged_at_;
 };
 

@@ -148,7 +148,7 @@ engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_
       c.load_config(load, std::move(org));
     }
     c.commit();
-    if (c.has_undelivered()) {
+    while (c.has_undelivered()) {
       c.deliver_committed();
     }
   } catch (const std::exception& e) {
@@ -186,12 +186,13 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
   // The batch is committed: its outcomes stand whatever happens to the deliveries. A
   // store error recording their outcomes stops the engine; the rows stay pending and go
   // out again after the restart (at least once).
-  if (core_->has_undelivered()) {
-    try {
+  // Twice at most: the outcomes may queue dead-letter notices, which do not escalate.
+  try {
+    while (core_->has_undelivered()) {
       core_->deliver_committed();
-    } catch (const std::exception& e) {
-      core_->fail(e.what());
     }
+  } catch (const std::exception& e) {
+    core_->fail(e.what());
   }
   return out;
 }
@@ -231,7 +232,7 @@ std::size_t engine::run_due() {
 
 std::optional<timestamp> engine::next_due() {
   // A stopped engine fires nothing, so a driver waiting for the next timer stops too.
-  return core_->stopped_.empty() ? core_->timers_.next_due() : std::nullopt;
+  return core_->stopped_.empty() ? core_->next_due() : std::nullopt;
 }
 
 const std::string& engine::stopped() const noexcept { return core_->stopped_; }

@@ -101,7 +101,9 @@ struct counters {
   std::int64_t deduplicated = 0;
   std::int64_t rules_fired = 0;
   std::int64_t notifications_sent = 0;
-  std::int64_t notifications_failed = 0;
+  std::int64_t notifications_failed = 0;  // failed for good (then a dead letter)
+  std::int64_t notifications_retried = 0;
+  std::int64_t notifications_dead = 0;
   std::int64_t acknowledgements = 0;
   std::int64_t breaches = 0;
   std::int64_t unowned = 0;

@@ -30,6 +30,9 @@ void compose_message(notifiers::notification& n, const incident& inc, std::strin
     case notification_kind::breach:
       n.subject = fmt::format("[baton] deadline breached: incident {} on {}", inc.id, n.system_name);
       break;
+    case notification_kind::undeliverable:
+      n.subject = fmt::format("[baton] could not notify: incident {} on {}: {}", inc.id, n.system_name, what);
+      break;
   }
   n.body = fmt::format("What happened: {} ({}, severity {})\nAI system: {}\nWhy you: {}\n{}{}", what, inc.type,
                        inc.severity.empty() ? "unset" : inc.severity, n.system_name, n.reason,

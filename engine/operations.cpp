@@ -454,7 +454,20 @@ std::size_t core::fire_due() {
     on_timer(op, *t);
     ++fired;
   }
+  // Deliveries due again go out once this batch has committed.
+  while (!retries_.empty() && retries_.begin()->first.first <= now) {
+    changes_.outbox.push_back(std::move(retries_.begin()->second));
+    retries_.erase(retries_.begin());
+  }
   return fired;
+}
+
+std::optional<timestamp> core::next_due() {
+  auto t = timers_.next_due();
+  if (!retries_.empty() && (!t || retries_.begin()->first.first < *t)) {
+    t = retries_.begin()->first.first;
+  }
+  return t;
 }
 
 void core::on_timer(op_context& op, const timer& t) {

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <unordered_set>
 
 #include "engine/core.hpp"
@@ -18,7 +19,7 @@ using notifiers::notification_kind;
 
 void core::send(op_context& op, incident& inc, const escalation* esc, notification_kind kind, const config::person& to,
                   const config::role& as_role, const config::rule* rule, std::string reason,
-                  std::optional<timestamp> deadline, std::string_view key_suffix) {
+                  std::optional<timestamp> deadline, std::string_view key_suffix, std::string_view avoid_notifier) {
   const config::organisation& org = *inc.org;
   notifiers::notification n;
   n.kind = kind;
@@ -35,8 +36,16 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
   n.created_at = op.now;
   n.reason = std::move(reason);
   compose_message(n, inc, esc != nullptr ? std::string_view{esc->role->id} : std::string_view{as_role.id}, rule, org);
+  // Another contact method than `avoid_notifier`, where the person has one.
+  const bool avoid = !avoid_notifier.empty() &&
+                     std::any_of(to.contacts.begin(), to.contacts.end(),
+                                 [&](const config::contact& c) { return c.notifier != avoid_notifier; });
   std::size_t index = 0;
   for (const auto& c : to.contacts) {
+    if (avoid && c.notifier == avoid_notifier) {
+      ++index;
+      continue;
+    }
     n.idempotency_key = fmt::format("i{}-e{}-{}-{}-{}-{}", inc.id, n.escalation_id, notifiers::to_string(kind),
                                     key_suffix, to.id, index++);
     n.notifier = c.notifier;
@@ -83,14 +92,23 @@ void core::deliver_committed() {
   commit();
 }
 
-void core::record_delivery(op_context& op, queued_notification& q, const notifiers::delivery_result& r) {
-  const bool ok = r.status == notifiers::delivery_status::delivered;
-  if (ok) {
-    ++counters_.notifications_sent;
-  } else {
-    ++counters_.notifications_failed;
+namespace {
+
+// Exponential backoff with equal jitter: half of 10 s x 2^(attempt-1) (at most 10 min),
+// plus a share of the other half fixed by the key and attempt, so that a retry is at
+// the same instant in every run and after a restart, yet many retries do not align.
+duration backoff(std::string_view key, int attempt) {
+  const std::int64_t base = std::min<std::int64_t>(10'000LL << std::min(attempt - 1, 20), 600'000);
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+  for (char c : key) {
+    h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   }
-  const auto& n = q.message;
+  h = (h ^ static_cast<std::uint64_t>(attempt)) * 1099511628211ULL;
+  const std::int64_t half = base / 2;
+  return duration{half + static_cast<std::int64_t>(h % static_cast<std::uint64_t>(half + 1))};
+}
+
+json::object delivery_details(const notifiers::notification& n) {
   json::object d;
   d["key"] = n.idempotency_key;
   d["kind"] = notifiers::to_string(n.kind);
@@ -104,17 +122,97 @@ void core::record_delivery(op_context& op, queued_notification& q, const notifie
   if (n.deadline) {
     d["deadline"] = format_iso(*n.deadline);
   }
-  if (!ok) {
-    d["error"] = r.reason;
-    d["retryable"] = r.status == notifiers::delivery_status::retry;
-  }
-  log_.append(op.now, op.actor, ok ? "notification.sent" : "notification.failed", n.incident_id, d);
-  // One attempt per notification for now; whether another would help is in the log
-  // record ("retryable") for the retries the delivery pipeline brings.
-  q.row.state = ok ? "delivered" : "failed";
+  return d;
+}
+
+}  // namespace
+
+void core::record_delivery(op_context& op, queued_notification& q, const notifiers::delivery_result& r) {
+  const auto& n = q.message;
   q.row.attempts += 1;
   q.row.last_error = r.reason;
+  q.row.next_attempt_at.reset();
+  if (r.status == notifiers::delivery_status::delivered) {
+    ++counters_.notifications_sent;
+    log_.append(op.now, op.actor, "notification.sent", n.incident_id, delivery_details(n));
+    q.row.state = "delivered";
+    store_.put_notification(q.row);
+    return;
+  }
+  const auto* bounds = notifier_config_of(q);
+  const int max_attempts = bounds != nullptr ? bounds->max_attempts : 5;
+  const duration give_up_after = bounds != nullptr ? bounds->give_up_after : std::chrono::hours{1};
+  std::string why;
+  if (r.status == notifiers::delivery_status::retry) {
+    const timestamp next = op.now + backoff(n.idempotency_key, q.row.attempts);
+    if (q.row.attempts >= max_attempts) {
+      why = fmt::format("{} attempts, the most {} allows", q.row.attempts, n.notifier);
+    } else if (next - q.row.created_at > give_up_after) {
+      why = fmt::format("no attempt left within {} of the first", format_duration(give_up_after));
+    } else {
+      // The same key on every attempt: a receiver that got an earlier one drops this.
+      ++counters_.notifications_retried;
+      auto d = delivery_details(n);
+      d["attempt"] = q.row.attempts;
+      d["error"] = r.reason;
+      d["next_attempt"] = format_iso(next);
+      log_.append(op.now, op.actor, "notification.retried", n.incident_id, d);
+      q.row.state = "pending";
+      q.row.next_attempt_at = next;
+      store_.put_notification(q.row);
+      retries_.emplace(std::make_pair(next, retry_order_++), std::move(q));
+      return;
+    }
+  } else {
+    why = "the notifier says another attempt cannot help";
+  }
+  ++counters_.notifications_failed;
+  ++counters_.notifications_dead;
+  auto d = delivery_details(n);
+  d["error"] = r.reason;
+  d["retryable"] = r.status == notifiers::delivery_status::retry;
+  d["attempts"] = q.row.attempts;
+  log_.append(op.now, op.actor, "notification.failed", n.incident_id, d);
+  auto dead = delivery_details(n);
+  dead["attempts"] = q.row.attempts;
+  dead["error"] = r.reason;
+  dead["reason"] = why;
+  log_.append(op.now, op.actor, "notification.dead", n.incident_id, dead);
+  q.row.state = "dead";
   store_.put_notification(q.row);
+  escalate_undeliverable(op, q, fmt::format("{} ({})", r.reason, why));
+}
+
+void core::escalate_undeliverable(op_context& op, const queued_notification& q, const std::string& why) {
+  const auto& n = q.message;
+  if (n.kind == notifiers::notification_kind::undeliverable) {
+    return;  // a notice about a notice that failed would never end
+  }
+  incident* inc = find_open(n.incident_id);
+  if (inc == nullptr) {
+    return;  // resolved meanwhile: logged and counted, nothing left to act on
+  }
+  const auto owner = governance_contact(op, *inc);
+  if (owner.person == nullptr) {
+    return;
+  }
+  const escalation* esc = nullptr;
+  if (auto it = escalations_.find(n.escalation_id); it != escalations_.end()) {
+    esc = &it->second;
+  }
+  send(op, *inc, esc, notifiers::notification_kind::undeliverable, *owner.person, *owner.role, nullptr,
+       fmt::format("the {} to {} as {} through {} ({}) could not be delivered: {}; {}", notifiers::to_string(n.kind),
+                   n.person, n.role, n.notifier, n.address, why, owner.reason),
+       std::nullopt, "for-" + n.idempotency_key, n.notifier);
+}
+
+const config::notifier_config* core::notifier_config_of(const queued_notification& q) {
+  for (const auto& [id, inc] : incidents_) {
+    if (inc.org->version == q.version) {
+      return inc.org->find_notifier(q.row.notifier);
+    }
+  }
+  return org_->find_notifier(q.row.notifier);
 }
 
 notifiers::notifier_set& core::notifiers_of_version(const std::string& version) {

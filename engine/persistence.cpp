@@ -208,8 +208,14 @@ void core::recover() {
     }
     auto inc = incidents_.find(row.incident_id);
     std::string version = inc != incidents_.end() ? inc->second.org->version : org_->version;
-    ready_.push_back({std::move(version), std::move(row), std::move(*message)});
     ++recovered_.undelivered;
+    if (row.next_attempt_at && *row.next_attempt_at > now) {
+      const auto at = *row.next_attempt_at;
+      retries_.emplace(std::make_pair(at, retry_order_++),
+                       queued_notification{std::move(version), std::move(row), std::move(*message)});
+    } else {
+      ready_.push_back({std::move(version), std::move(row), std::move(*message)});
+    }
   }
   next_incident_id_ = store_.max_incident_id() + 1;
   next_escalation_id_ = store_.max_escalation_id() + 1;

@@ -14,6 +14,7 @@ enum class notification_kind : std::uint8_t {
   reminder,  // acknowledged but not resolved
   unowned,   // to the governance owner: the ladder ran out
   breach,    // an engagement target passed
+  undeliverable,  // to the governance owner: a notification could not be delivered
 };
 
 std::string_view to_string(notification_kind k) noexcept;

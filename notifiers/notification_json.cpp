@@ -70,7 +70,7 @@ std::optional<notification> notification_from_json(const boost::json::object& o)
   }
   bool known = false;
   for (auto k : {notification_kind::page, notification_kind::inform, notification_kind::reminder,
-                 notification_kind::unowned, notification_kind::breach}) {
+                 notification_kind::unowned, notification_kind::breach, notification_kind::undeliverable}) {
     if (kind == to_string(k)) {
       n.kind = k;
       known = true;

@@ -16,6 +16,8 @@ std::string_view to_string(notification_kind k) noexcept {
       return "unowned";
     case notification_kind::breach:
       return "breach";
+    case notification_kind::undeliverable:
+      return "undeliverable";
   }
   return "?";
 }

@@ -300,3 +300,28 @@ TEST_CASE("a missing required value is reported once", "[config]") {
     expect_only_error(f.load(), f.at("{notifier: file}"), "missing required key \"address\" in contact");
   }
 }
+
+TEST_CASE("a notifier's retry bounds are checked where they are written", "[config]") {
+  {
+    fixture f;
+    f.replace("    type: recorder\n", "    type: recorder\n    max_attempts: 7\n    give_up_after: 2h\n");
+    auto r = f.load();
+    REQUIRE(r.org != nullptr);
+    const auto* n = r.org->find_notifier("memory");
+    REQUIRE(n != nullptr);
+    CHECK(n->max_attempts == 7);
+    CHECK(n->give_up_after == std::chrono::hours{2});
+    CHECK(r.org->find_notifier("file")->max_attempts == 5);  // the default
+  }
+  {
+    fixture f;
+    f.replace("    type: recorder\n", "    type: recorder\n    max_attempts: 0\n");
+    expect_only_error(f.load(), f.at("0\n", 0), "max_attempts: expected a whole number from 1 to 100, found \"0\"");
+  }
+  {
+    fixture f;
+    f.replace("    type: recorder\n", "    type: recorder\n    give_up_after: 8d\n");
+    expect_only_error(f.load(), f.at("8d"), "give_up_after: 8d is longer than 7d; a notification that old is no "
+                                            "longer news");
+  }
+}

@@ -6,6 +6,7 @@
 #include "store/sqlite_store.hpp"
 #include "tests/engine/counting_store.hpp"
 #include "tests/engine/harness.hpp"
+#include "tests/notifiers/fake_notifiers.hpp"
 
 using namespace baton;
 using namespace std::chrono_literals;
@@ -138,4 +139,140 @@ TEST_CASE("notifications not yet delivered at a stop go out after the restart, w
     }
   });
   CHECK(recovered == 1);
+}
+
+namespace {
+
+// Testco with a second notifier (mail) for ada, the governance owner's holder, and at
+// most three attempts per delivery through rec.
+std::string two_channel_yaml() {
+  auto yaml = test::testco_yaml();
+  const std::string rec = "  - id: rec\n    type: recorder\n";
+  yaml.replace(yaml.find(rec), rec.size(), rec + "    max_attempts: 3\n  - id: mail\n    type: recorder\n");
+  const std::string ada = "{id: ada, name: Ada, contacts: [{notifier: rec, address: ada@t.example}]";
+  yaml.replace(yaml.find(ada), ada.size(),
+               "{id: ada, name: Ada, contacts: [{notifier: rec, address: ada@t.example}, {notifier: mail, address: "
+               "ada@mail.example}]");
+  return yaml;
+}
+
+struct two_channels {
+  test::temp_dir dir;
+  std::shared_ptr<const config::organisation> org = test::load_org(dir, two_channel_yaml());
+  engine::manual_clock clock{test::at("2026-11-23T09:00:00")};
+  store::sqlite_store db{dir.path() / "baton.db"};
+  notifiers::notifier_set set;
+  test::failing_notifier* rec = nullptr;
+  notifiers::recording_notifier* mail = nullptr;
+  std::unique_ptr<engine::engine> eng;
+
+  two_channels(int failures, bool permanent) {
+    auto r = std::make_unique<test::failing_notifier>("rec", failures, permanent);
+    rec = r.get();
+    set.add(std::move(r));
+    auto m = std::make_unique<notifiers::recording_notifier>("mail");
+    mail = m.get();
+    set.add(std::move(m));
+    eng = std::make_unique<engine::engine>(clock, db, set, org);
+  }
+
+  std::vector<store::log_record> records(const std::string& kind) {
+    std::vector<store::log_record> out;
+    db.read_log({}, [&](const store::log_record& r) {
+      if (r.kind == kind) {
+        out.push_back(r);
+      }
+    });
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a delivery that can be tried again is retried with backoff and the same key", "[engine][outbox]") {
+  two_channels f(2, false);
+  REQUIRE(f.eng->submit(anomaly("k1")).has_value());  // pages bea through rec: fails, 503
+  auto retried = f.records("notification.retried");
+  REQUIRE(retried.size() == 1);
+  CHECK_THAT(retried[0].details, Catch::Contains("\"attempt\":1") && Catch::Contains("\"error\":\"http 503\""));
+  auto row = f.db.notifications(1).front();
+  CHECK(row.state == "pending");
+  REQUIRE(row.next_attempt_at.has_value());
+  // Backoff with jitter: the first retry 5 to 10 seconds after the first attempt.
+  CHECK(*row.next_attempt_at >= test::at("2026-11-23T09:00:05"));
+  CHECK(*row.next_attempt_at <= test::at("2026-11-23T09:00:10"));
+  engine::run_until(f.clock, *f.eng, f.clock.now() + 1min);
+  CHECK(f.records("notification.retried").size() == 2);
+  auto sent = f.records("notification.sent");
+  REQUIRE(sent.size() == 1);
+  row = f.db.notifications(1).front();
+  CHECK(row.state == "delivered");
+  CHECK(row.attempts == 3);
+  CHECK(f.rec->attempts() == 3);
+  CHECK(f.eng->totals().notifications_retried == 2);
+  CHECK(f.records("notification.dead").empty());
+}
+
+TEST_CASE("a delivery out of attempts is a dead letter, told to the governance owner another way",
+          "[engine][outbox]") {
+  two_channels f(100, false);  // rec answers 503 for ever; at most 3 attempts
+  REQUIRE(f.eng->submit(anomaly("k1")).has_value());
+  engine::run_until(f.clock, *f.eng, f.clock.now() + 10min);
+  auto dead = f.records("notification.dead");
+  REQUIRE(dead.size() >= 1);
+  CHECK_THAT(dead[0].details, Catch::Contains("\"person\":\"bea\"") && Catch::Contains("3 attempts"));
+  CHECK(f.eng->totals().notifications_dead >= 1);
+  // ada (caio, the governance owner) hears of it through mail, not through rec.
+  bool told = false;
+  for (const auto& n : f.mail->sent()) {
+    if (n.kind == notifiers::notification_kind::undeliverable) {
+      told = true;
+      CHECK(n.person == "ada");
+      CHECK_THAT(n.reason, Catch::Contains("the page to bea as bu_owner through rec"));
+      CHECK_THAT(n.subject, Catch::Contains("could not notify: incident 1"));
+    }
+  }
+  CHECK(told);
+}
+
+TEST_CASE("a permanent failure is a dead letter at once", "[engine][outbox]") {
+  two_channels f(100, true);
+  REQUIRE(f.eng->submit(anomaly("k1")).has_value());
+  CHECK(f.records("notification.retried").empty());
+  auto dead = f.records("notification.dead");
+  REQUIRE(dead.size() == 1);
+  CHECK_THAT(dead[0].details, Catch::Contains("another attempt cannot help"));
+  CHECK(f.db.notifications(1).front().state == "dead");
+  CHECK_FALSE(f.mail->sent().empty());
+}
+
+TEST_CASE("a retry pending at a restart happens at its time after it", "[engine][outbox]") {
+  test::temp_dir dir;
+  const auto path = dir.path() / "baton.db";
+  auto org = test::load_org(dir, two_channel_yaml());
+  engine::manual_clock clock(test::at("2026-11-23T09:00:00"));
+  timestamp next;
+  {
+    store::sqlite_store db(path);
+    notifiers::notifier_set set;
+    set.add(std::make_unique<test::failing_notifier>("rec", 1));
+    set.add(std::make_unique<notifiers::recording_notifier>("mail"));
+    engine::engine eng(clock, db, set, org);
+    REQUIRE(eng.submit(anomaly("k1")).has_value());
+    next = *db.notifications(1).front().next_attempt_at;
+  }  // stopped with the retry pending
+  store::sqlite_store db(path);
+  notifiers::notifier_set set;
+  auto rec = std::make_unique<notifiers::recording_notifier>("rec");
+  auto* r = rec.get();
+  set.add(std::move(rec));
+  set.add(std::make_unique<notifiers::recording_notifier>("mail"));
+  engine::engine eng(clock, db, set, org);
+  CHECK(r->sent().empty());  // not before its time
+  REQUIRE(eng.next_due().has_value());
+  CHECK(*eng.next_due() == next);
+  engine::run_until(clock, eng, next);
+  REQUIRE(r->sent().size() == 1);
+  CHECK(db.notifications(1).front().state == "delivered");
+  CHECK(db.notifications(1).front().attempts == 2);
 }
