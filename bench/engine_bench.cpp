@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/measure.hpp"
 #include "config/loader.hpp"
 #include "engine/engine.hpp"
 #include "notifiers/recording_notifier.hpp"
@@ -292,14 +293,6 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t size = 0;
-  std::size_t resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
-
 std::size_t heap_bytes() {
   const auto m = mallinfo2();
   return m.uordblks + m.hblkhd;  // in use in the arenas, and in blocks mmapped apart
@@ -395,12 +388,12 @@ int main(int argc, char** argv) {
     }
     rig r(org, *st);
     malloc_trim(0);
-    const auto rss_before = resident_bytes();
+    const auto rss_before = bench::resident_bytes();
     const auto heap_before = heap_bytes();
     for (const auto& e : opening) {
       (void)r.eng->submit(e, "bench");
     }
-    const auto rss_after = resident_bytes();
+    const auto rss_after = bench::resident_bytes();
     const auto heap_after = heap_bytes();
     fmt::print("engine memory: {:.0f} bytes resident and {:.0f} bytes of heap per open incident ({} open, {} "
                "pending timers, {})\n",

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/measure.hpp"
 #include "config/loader.hpp"
 #include "engine/engine.hpp"
 #include "notifiers/recording_notifier.hpp"
@@ -25,14 +26,6 @@
 using namespace baton;
 
 namespace {
-
-std::size_t resident_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  std::size_t size = 0;
-  std::size_t resident = 0;
-  statm >> size >> resident;
-  return resident * static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-}
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -91,14 +84,14 @@ int main(int argc, char** argv) {
   // Restart an hour later: rebuild, then the storm of overdue timers.
   {
     malloc_trim(0);  // what the build freed goes back to the system, so it is not reused unseen
-    const auto rss_before = resident_bytes();
+    const auto rss_before = bench::resident_bytes();
     const auto t0 = std::chrono::steady_clock::now();
     store::sqlite_store st(db);
     engine::manual_clock clock(start + std::chrono::hours{1});
     auto notifiers = counting_notifiers(*org);
     engine::engine eng(clock, st, *notifiers, org);
     const double rebuild = seconds_since(t0);
-    const auto rss_after = resident_bytes();
+    const auto rss_after = bench::resident_bytes();
     fmt::print("recovery: rebuilt {} open incidents and {} pending timers in {:.2f} s; {:.0f} MB resident added "
                "({:.0f} bytes per open incident, SQLite's page cache of up to 32 MiB included)\n",
                eng.open_incidents(), eng.pending_timers(), rebuild,
