@@ -66,6 +66,11 @@ int levels_above(const std::filesystem::path& name) {
   return up;
 }
 
+bool is_below_folder(const std::filesystem::path& p, const std::filesystem::path& folder) {
+  const auto rel = p.lexically_normal().lexically_relative(folder.lexically_normal());
+  return !rel.empty() && *rel.begin() != "..";
+}
+
 }  // namespace
 
 load_result load_snapshot(std::string_view text, timestamp now) {
@@ -119,7 +124,25 @@ load_result load_snapshot(std::string_view text, timestamp now) {
   }
   load_options options;
   options.include_root = scratch.path();
-  return load(root_dir / entries.front().first, now, options);
+  load_result r = load(root_dir / entries.front().first, now, options);
+  if (r.org == nullptr) {
+    return r;
+  }
+  // The loader made the notifiers' relative paths absolute in the scratch folder, which
+  // is gone when this returns: they become relative again, so that whoever makes the
+  // notifiers resolves them against the configuration's real folder.
+  auto org = std::make_shared<organisation>(*r.org);
+  for (auto& n : org->notifiers) {
+    for (auto& [key, value] : n.settings) {
+      const std::filesystem::path p(value);
+      if (p.is_absolute() && is_below_folder(p, root_dir)) {
+        value = p.lexically_relative(root_dir).generic_string();
+      }
+    }
+  }
+  org->build_indexes();
+  r.org = std::move(org);
+  return r;
 }
 
 }  // namespace baton::config

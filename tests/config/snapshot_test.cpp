@@ -65,3 +65,19 @@ TEST_CASE("a text that is not a snapshot rebuilds nothing and says why", "[confi
     CHECK_THAT(config::to_string(r.diagnostics.items().front()), Catch::Contains("cannot be rebuilt"));
   }
 }
+
+TEST_CASE("a rebuilt configuration's notifier paths are relative, for the real folder to resolve", "[config]") {
+  auto loaded = config::load(test::compel_config(), now());
+  REQUIRE(loaded.org != nullptr);
+  const auto* live = loaded.org->find_notifier("file");
+  REQUIRE(live != nullptr);
+  CHECK(std::filesystem::path(live->settings.at("path")).is_absolute());
+  auto rebuilt = config::load_snapshot(config::snapshot_json(*loaded.org), now());
+  REQUIRE(rebuilt.org != nullptr);
+  const auto* file = rebuilt.org->find_notifier("file");
+  REQUIRE(file != nullptr);
+  // Not a path into the scratch folder the snapshot was loaded from (gone by now).
+  CHECK(std::filesystem::path(file->settings.at("path")).is_relative());
+  CHECK(test::compel_config().parent_path() / file->settings.at("path") == std::filesystem::path(live->settings.at("path")));
+  CHECK(rebuilt.org->version == loaded.org->version);
+}
