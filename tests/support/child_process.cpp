@@ -1,13 +1,14 @@
 #include "tests/support/child_process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <stdexcept>
-#include <thread>
 
 extern char** environ;
 
@@ -68,18 +69,28 @@ void child_process::close_stdin() {
 }
 
 std::optional<int> child_process::wait_for(std::chrono::milliseconds limit) {
+  // Waits on the child's pidfd, which becomes readable when it exits: a wait on the
+  // event itself, bounded by `limit`, not a poll on the clock.
   const auto until = std::chrono::steady_clock::now() + limit;
+  const int pidfd = status_ ? -1 : static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0));
+  if (!status_ && pidfd < 0) {
+    throw std::runtime_error("pidfd_open failed: the tests need Linux 5.3 or later");
+  }
   while (!status_) {
     int status = 0;
-    const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-    if (r == pid_) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       status_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
       break;
     }
-    if (std::chrono::steady_clock::now() >= until) {
-      return std::nullopt;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    pollfd p{pidfd, POLLIN, 0};
+    (void)::poll(&p, 1, static_cast<int>(left.count()));
+  }
+  if (pidfd >= 0) {
+    ::close(pidfd);
   }
   return status_;
 }
