@@ -172,6 +172,8 @@ struct notifier_config {
   // all, none later than `give_up_after` from the first; then a dead letter.
   int max_attempts = 5;
   duration give_up_after = std::chrono::hours{1};
+  // How long one attempt may take before it counts as failed (and may be retried).
+  duration attempt_timeout = std::chrono::seconds{30};
   config::mark at;
 };
 

@@ -28,7 +28,7 @@ void parse_notifiers(reader& r, const item& section, load_state& s) {
   for (const auto& element : read_list(r, section, "a list of notifiers")) {
     // The type decides which other keys are allowed, so it is read first.
     const notifier_type* type = nullptr;
-    std::vector<std::string_view> allowed{"id", "type", "max_attempts", "give_up_after"};
+    std::vector<std::string_view> allowed{"id", "type", "max_attempts", "give_up_after", "attempt_timeout"};
     if (element.node.IsMap() && element.node["type"].IsDefined() && element.node["type"].IsScalar()) {
       const std::string& name = element.node["type"].Scalar();
       const auto& types = notifier_types();
@@ -100,6 +100,15 @@ void parse_notifiers(reader& r, const item& section, load_state& s) {
                           " is longer than 7d; a notification that old is no longer news");
       } else if (d) {
         n.give_up_after = *d;
+      }
+    }
+    if (item v = m.get("attempt_timeout"); v.present()) {
+      auto d = read_duration_at_least(r, v, std::chrono::milliseconds{100}, "too short for a receiver to answer");
+      if (d && *d > std::chrono::minutes{10}) {
+        r.error(v.at, "attempt_timeout: " + format_duration(*d) +
+                          " is longer than 10m; a page that slow to go out is a failed page");
+      } else if (d) {
+        n.attempt_timeout = *d;
       }
     }
     if (!id || !ok || !s.claim_id("notifier", *id)) {

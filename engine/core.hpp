@@ -19,6 +19,7 @@
 #include "engine/engine.hpp"
 #include "engine/holder_resolver.hpp"
 #include "engine/timer_queue.hpp"
+#include "notifiers/delivery_pipeline.hpp"
 #include "store/audit_log.hpp"
 
 namespace baton::engine::detail {
@@ -28,7 +29,7 @@ namespace baton::engine::detail {
 struct queued_notification {
   std::string version;
   store::notification_row row;
-  notifiers::notification message;
+  std::shared_ptr<const notifiers::notification> message;  // shared with its attempts
 };
 
 /// What the operations of one batch changed; written to the store once, when the batch
@@ -55,7 +56,8 @@ struct op_context {
 
 class core {
  public:
-  core(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org);
+  core(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org,
+       notifiers::delivery_pipeline* pipeline);
 
   /// Rebuilds the state of a restarted engine from the store: open incidents with the
   /// configuration version each was opened under, their escalations, pending timers with
@@ -77,11 +79,13 @@ class core {
   void commit();
   /// Rolls the store back and stops the engine: its memory may be ahead of the store.
   void fail(std::string_view what) noexcept;
-  /// Hands the committed, undelivered notifications to their notifiers, then records
-  /// each outcome (notification.sent / notification.failed, the row's state) as an
-  /// operation of its own in one batch. Call after commit(); throws like a batch.
-  void deliver_committed();
-  bool has_undelivered() const noexcept { return !ready_.empty(); }
+  /// Hands the committed, undelivered notifications to the delivery pipeline, and
+  /// records the outcome of each attempt it has finished (notification.sent,
+  /// notification.retried, ...) as an operation of its own, in one batch; again while
+  /// those queue more (dead-letter notices). Call after commit(); throws like a batch.
+  /// Returns the number of outcomes recorded.
+  std::size_t deliver();
+  std::size_t in_flight() const noexcept { return in_flight_.size(); }
   op_context context(std::string actor) { return {clock_.now(), std::move(actor), changes_}; }
 
   // Operations (operations.cpp).
@@ -106,10 +110,16 @@ class core {
   notifier_factory make_notifiers_;
   /// The notifiers of each configuration version in use, made on first use.
   std::unordered_map<std::string, std::shared_ptr<notifiers::notifier_set>> notifiers_;
-  notifiers::notifier_set& notifiers_for(const config::organisation& org);
+  const std::shared_ptr<notifiers::notifier_set>& notifiers_for(const config::organisation& org);
   /// The notifiers of `version`, when only its name is known (a notification recovered
   /// after a restart): its set if made, else the current configuration's.
-  notifiers::notifier_set& notifiers_of_version(const std::string& version);
+  const std::shared_ptr<notifiers::notifier_set>& notifiers_of_version(const std::string& version);
+  /// The configuration `version` names: the current one, one an open incident runs under
+  /// (or did when versions_ was last indexed), else the current one.
+  const config::organisation& org_of_version(const std::string& version) const;
+  /// Rebuilds versions_ from the open incidents.
+  void index_versions();
+  std::unordered_map<std::string, std::shared_ptr<const config::organisation>> versions_;
   void record_delivery(op_context& op, queued_notification& q, const notifiers::delivery_result& r);
   /// A dead letter: the governance owner hears of it, through another contact method
   /// than the one that failed where there is one.
@@ -199,7 +209,14 @@ class core {
   std::unordered_map<ladder_key, ladder, ladder_key_hash> ladders_;
   batch_changes changes_;
   std::uint64_t kept_timer_ids_ = 0;  // the store's timer id high water, as last committed
-  std::vector<queued_notification> ready_;  // committed, not yet handed to a notifier
+  std::vector<queued_notification> ready_;  // committed, not yet handed to the pipeline
+  notifiers::inline_pipeline own_pipeline_;  // when the engine is given none
+  notifiers::delivery_pipeline& pipeline_;
+  /// Attempts handed to the pipeline, by ticket, until their outcome is recorded.
+  std::unordered_map<std::uint64_t, queued_notification> in_flight_;
+  std::uint64_t next_ticket_ = 1;
+  void dispatch_ready();
+  std::size_t record_done();
   /// Deliveries to try again, by when (their rows stay pending, with next_attempt_at).
   std::map<std::pair<timestamp, std::uint64_t>, queued_notification> retries_;
   std::uint64_t retry_order_ = 0;

@@ -37,8 +37,14 @@ std::string_view to_string(escalation_state s) noexcept {
 
 namespace detail {
 
-core::core(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org)
-    : clock_(clk), store_(st), make_notifiers_(std::move(make)), log_(st), org_(std::move(org)) {
+core::core(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org,
+           notifiers::delivery_pipeline* pipeline)
+    : clock_(clk),
+      store_(st),
+      make_notifiers_(std::move(make)),
+      log_(st),
+      org_(std::move(org)),
+      pipeline_(pipeline != nullptr ? *pipeline : own_pipeline_) {
   next_incident_id_ = store_.max_incident_id() + 1;
   next_escalation_id_ = store_.max_escalation_id() + 1;
 }
@@ -119,7 +125,15 @@ engine::engine(clock& clk, store::store& st, notifiers::notifier_set& notifiers,
              std::move(org)) {}
 
 engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org)
-    : core_(std::make_unique<detail::core>(clk, st, std::move(make), org)) {
+    : engine(clk, st, std::move(make), std::move(org), nullptr) {}
+
+engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org,
+               notifiers::delivery_pipeline& pipeline)
+    : engine(clk, st, std::move(make), std::move(org), &pipeline) {}
+
+engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org,
+               notifiers::delivery_pipeline* pipeline)
+    : core_(std::make_unique<detail::core>(clk, st, std::move(make), org, pipeline)) {
   detail::core& c = *core_;
   c.recover();
   const bool restarted = c.log_.head().seq > 0;
@@ -148,9 +162,7 @@ engine::engine(clock& clk, store::store& st, notifier_factory make, std::shared_
       c.load_config(load, std::move(org));
     }
     c.commit();
-    while (c.has_undelivered()) {
-      c.deliver_committed();
-    }
+    c.deliver();
   } catch (const std::exception& e) {
     c.fail(e.what());
     throw;
@@ -186,16 +198,23 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
   // The batch is committed: its outcomes stand whatever happens to the deliveries. A
   // store error recording their outcomes stops the engine; the rows stay pending and go
   // out again after the restart (at least once).
-  // Twice at most: the outcomes may queue dead-letter notices, which do not escalate.
-  try {
-    while (core_->has_undelivered()) {
-      core_->deliver_committed();
-    }
-  } catch (const std::exception& e) {
-    core_->fail(e.what());
-  }
+  record_deliveries();
   return out;
 }
+
+std::size_t engine::record_deliveries() {
+  if (!core_->stopped_.empty()) {
+    return 0;
+  }
+  try {
+    return core_->deliver();
+  } catch (const std::exception& e) {
+    core_->fail(e.what());
+    return 0;
+  }
+}
+
+std::size_t engine::deliveries_in_flight() const noexcept { return core_->in_flight(); }
 
 template <class Result, class Op>
 expected<Result, engine_error> engine::run_one(Op op) {

@@ -20,6 +20,7 @@
 #include "engine/clock.hpp"
 #include "engine/event.hpp"
 #include "engine/latency.hpp"
+#include "notifiers/delivery_pipeline.hpp"
 #include "notifiers/notifier.hpp"
 #include "store/store.hpp"
 
@@ -179,6 +180,11 @@ class engine {
   /// reload swaps the notifier set with the organisation, while an open incident keeps
   /// delivering through its own version's.
   engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org);
+  /// Delivers through `pipeline` (which must outlive the engine): a threaded_pipeline for
+  /// a service, so that no notifier holds up the engine's thread. The others deliver
+  /// through an inline pipeline of their own, at once, as a simulation must.
+  engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org,
+         notifiers::delivery_pipeline& pipeline);
   ~engine();
   engine(const engine&) = delete;
   engine& operator=(const engine&) = delete;
@@ -212,6 +218,15 @@ class engine {
   /// The earliest pending timer, if any (for the serve loop and virtual-time drivers).
   std::optional<timestamp> next_due();
 
+  /// Records the outcome of every delivery attempt the pipeline has finished, each as an
+  /// operation of its own in one batch (notification.sent, .retried, .failed, .dead),
+  /// and starts the deliveries those queue (dead-letter notices). run() does this after
+  /// each batch; a service calls it too when its pipeline says an attempt finished.
+  /// Returns the number of outcomes recorded.
+  std::size_t record_deliveries();
+  /// Attempts handed to the pipeline whose outcome is not yet recorded.
+  std::size_t deliveries_in_flight() const noexcept;
+
   /// Why the engine stopped after a store error; empty while it runs.
   const std::string& stopped() const noexcept;
 
@@ -233,6 +248,8 @@ class engine {
   const store::log_head& log_head() const noexcept;
 
  private:
+  engine(clock& clk, store::store& st, notifier_factory make, std::shared_ptr<const config::organisation> org,
+         notifiers::delivery_pipeline* pipeline);
   template <class Result, class Op>
   expected<Result, engine_error> run_one(Op op);
 

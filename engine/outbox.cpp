@@ -1,8 +1,9 @@
 // The outbox: a notification is one row per contact method of the person told, queued
 // (state pending, the whole message in it) in the transaction of the change that caused
-// it, and handed to its notifier -- the one the incident's configuration version names --
-// only after that transaction has committed. Each outcome is then recorded as an
-// operation of its own (notification.sent / notification.failed).
+// it, and handed to the delivery pipeline (notifiers/delivery_pipeline.hpp) for its
+// notifier -- the one the incident's configuration version names -- only after that
+// transaction has committed. Each attempt's outcome comes back from the pipeline and is
+// recorded as an operation of its own (notification.sent / .retried / .failed / .dead).
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -67,29 +68,58 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
     q.row.attempts = 0;
     q.row.created_at = op.now;
     store_.put_notification(q.row);
-    q.message = n;
+    q.message = std::make_shared<const notifiers::notification>(n);
     op.changes.outbox.push_back(std::move(q));
   }
 }
 
-void core::deliver_committed() {
+void core::dispatch_ready() {
   std::vector<queued_notification> items;
   items.swap(ready_);
-  std::vector<notifiers::delivery_result> results;
-  results.reserve(items.size());
-  for (const auto& q : items) {
-    auto* target = notifiers_of_version(q.version).find(q.row.notifier);
-    results.push_back(target != nullptr ? target->deliver(q.message)
-                                        : notifiers::delivery_result::fail(
-                                              fmt::format("notifier {} not configured", q.row.notifier)));
+  for (auto& q : items) {
+    notifiers::delivery d;
+    d.ticket = next_ticket_++;
+    d.owner = notifiers_of_version(q.version);
+    d.target = d.owner->find(q.row.notifier);
+    d.message = q.message;
+    if (const auto* bounds = notifier_config_of(q)) {
+      d.attempt_timeout = bounds->attempt_timeout;
+    }
+    in_flight_.emplace(d.ticket, std::move(q));
+    pipeline_.start(std::move(d));
+  }
+}
+
+std::size_t core::record_done() {
+  auto done = pipeline_.take_done();
+  if (done.empty()) {
+    return 0;
   }
   // Each outcome is an operation of its own; together they are one batch.
   begin();
-  for (std::size_t i = 0; i < items.size(); ++i) {
+  for (auto& r : done) {
+    auto it = in_flight_.find(r.ticket);
+    if (it == in_flight_.end()) {
+      continue;
+    }
     auto op = context("engine");
-    record_delivery(op, items[i], results[i]);
+    record_delivery(op, it->second, r.result);
+    in_flight_.erase(it);
   }
   commit();
+  return done.size();
+}
+
+std::size_t core::deliver() {
+  std::size_t recorded = 0;
+  for (;;) {
+    dispatch_ready();
+    const auto n = record_done();
+    recorded += n;
+    if (n == 0 && ready_.empty()) {
+      return recorded;
+    }
+  }
 }
 
 namespace {
@@ -128,7 +158,7 @@ json::object delivery_details(const notifiers::notification& n) {
 }  // namespace
 
 void core::record_delivery(op_context& op, queued_notification& q, const notifiers::delivery_result& r) {
-  const auto& n = q.message;
+  const auto& n = *q.message;
   q.row.attempts += 1;
   q.row.last_error = r.reason;
   q.row.next_attempt_at.reset();
@@ -184,7 +214,7 @@ void core::record_delivery(op_context& op, queued_notification& q, const notifie
 }
 
 void core::escalate_undeliverable(op_context& op, const queued_notification& q, const std::string& why) {
-  const auto& n = q.message;
+  const auto& n = *q.message;
   if (n.kind == notifiers::notification_kind::undeliverable) {
     return;  // a notice about a notice that failed would never end
   }
@@ -207,27 +237,33 @@ void core::escalate_undeliverable(op_context& op, const queued_notification& q, 
 }
 
 const config::notifier_config* core::notifier_config_of(const queued_notification& q) {
-  for (const auto& [id, inc] : incidents_) {
-    if (inc.org->version == q.version) {
-      return inc.org->find_notifier(q.row.notifier);
-    }
-  }
-  return org_->find_notifier(q.row.notifier);
+  return org_of_version(q.version).find_notifier(q.row.notifier);
 }
 
-notifiers::notifier_set& core::notifiers_of_version(const std::string& version) {
+const config::organisation& core::org_of_version(const std::string& version) const {
+  if (version == org_->version) {
+    return *org_;
+  }
+  auto it = versions_.find(version);
+  return it != versions_.end() ? *it->second : *org_;
+}
+
+void core::index_versions() {
+  versions_.clear();
+  versions_.emplace(org_->version, org_);
+  for (const auto& [id, inc] : incidents_) {
+    versions_.emplace(inc.org->version, inc.org);
+  }
+}
+
+const std::shared_ptr<notifiers::notifier_set>& core::notifiers_of_version(const std::string& version) {
   if (auto it = notifiers_.find(version); it != notifiers_.end()) {
-    return *it->second;
+    return it->second;
   }
-  for (const auto& [id, inc] : incidents_) {
-    if (inc.org->version == version) {
-      return notifiers_for(*inc.org);
-    }
-  }
-  return notifiers_for(*org_);
+  return notifiers_for(org_of_version(version));
 }
 
-notifiers::notifier_set& core::notifiers_for(const config::organisation& org) {
+const std::shared_ptr<notifiers::notifier_set>& core::notifiers_for(const config::organisation& org) {
   auto it = notifiers_.find(org.version);
   if (it == notifiers_.end()) {
     auto made = make_notifiers_(org);
@@ -236,7 +272,7 @@ notifiers::notifier_set& core::notifiers_for(const config::organisation& org) {
     }
     it = notifiers_.emplace(org.version, std::move(made)).first;
   }
-  return *it->second;
+  return it->second;
 }
 
 void core::release_notifiers() {
@@ -245,6 +281,7 @@ void core::release_notifiers() {
     in_use.insert(inc.org->version);
   }
   std::erase_if(notifiers_, [&](const auto& entry) { return !in_use.contains(entry.first); });
+  index_versions();
 }
 
 }  // namespace baton::engine::detail

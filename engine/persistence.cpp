@@ -212,15 +212,18 @@ void core::recover() {
     if (row.next_attempt_at && *row.next_attempt_at > now) {
       const auto at = *row.next_attempt_at;
       retries_.emplace(std::make_pair(at, retry_order_++),
-                       queued_notification{std::move(version), std::move(row), std::move(*message)});
+                       queued_notification{std::move(version), std::move(row),
+                                           std::make_shared<const notifiers::notification>(std::move(*message))});
     } else {
-      ready_.push_back({std::move(version), std::move(row), std::move(*message)});
+      ready_.push_back({std::move(version), std::move(row),
+                        std::make_shared<const notifiers::notification>(std::move(*message))});
     }
   }
   next_incident_id_ = store_.max_incident_id() + 1;
   next_escalation_id_ = store_.max_escalation_id() + 1;
   recovered_.incidents = incidents_.size();
   recovered_.escalations = escalations_.size();
+  index_versions();
 }
 
 void core::begin() {

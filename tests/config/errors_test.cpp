@@ -304,14 +304,29 @@ TEST_CASE("a missing required value is reported once", "[config]") {
 TEST_CASE("a notifier's retry bounds are checked where they are written", "[config]") {
   {
     fixture f;
-    f.replace("    type: recorder\n", "    type: recorder\n    max_attempts: 7\n    give_up_after: 2h\n");
+    f.replace("    type: recorder\n",
+              "    type: recorder\n    max_attempts: 7\n    give_up_after: 2h\n    attempt_timeout: 250ms\n");
     auto r = f.load();
     REQUIRE(r.org != nullptr);
     const auto* n = r.org->find_notifier("memory");
     REQUIRE(n != nullptr);
     CHECK(n->max_attempts == 7);
     CHECK(n->give_up_after == std::chrono::hours{2});
-    CHECK(r.org->find_notifier("file")->max_attempts == 5);  // the default
+    CHECK(n->attempt_timeout == std::chrono::milliseconds{250});
+    CHECK(r.org->find_notifier("file")->max_attempts == 5);  // the defaults
+    CHECK(r.org->find_notifier("file")->attempt_timeout == std::chrono::seconds{30});
+  }
+  {
+    fixture f;
+    f.replace("    type: recorder\n", "    type: recorder\n    attempt_timeout: 50ms\n");
+    expect_only_error(f.load(), f.at("50ms"),
+                      "attempt_timeout: 50ms is shorter than 100ms, too short for a receiver to answer");
+  }
+  {
+    fixture f;
+    f.replace("    type: recorder\n", "    type: recorder\n    attempt_timeout: 11m\n");
+    expect_only_error(f.load(), f.at("11m"), "attempt_timeout: 11m is longer than 10m; a page that slow to go out "
+                                             "is a failed page");
   }
   {
     fixture f;

@@ -276,3 +276,62 @@ TEST_CASE("a retry pending at a restart happens at its time after it", "[engine]
   CHECK(db.notifications(1).front().state == "delivered");
   CHECK(db.notifications(1).front().attempts == 2);
 }
+
+TEST_CASE("through a threaded pipeline a hanging notifier holds up neither the engine nor other deliveries",
+          "[engine][outbox][pipeline]") {
+  using steady = std::chrono::steady_clock;
+  test::temp_dir dir;
+  auto yaml = two_channel_yaml();
+  const std::string bounds = "    max_attempts: 3\n";
+  yaml.replace(yaml.find(bounds), bounds.size(), bounds + "    attempt_timeout: 200ms\n");
+  auto org = test::load_org(dir, yaml);
+  engine::manual_clock clock(test::at("2026-11-23T09:00:00"));
+  store::sqlite_store db(dir.path() / "baton.db");
+  auto set = std::make_shared<notifiers::notifier_set>();
+  auto hang = std::make_unique<test::hanging_notifier>("rec", 1);
+  auto* rec = hang.get();
+  set->add(std::move(hang));
+  set->add(std::make_unique<notifiers::recording_notifier>("mail"));
+  notifiers::threaded_pipeline pipeline;
+  {
+    engine::engine eng(
+        clock, db, [&](const config::organisation&) { return set; }, org, pipeline);
+    // Bea is paged through rec, which hangs: the event is answered all the same, with
+    // the page committed and in flight.
+    REQUIRE(eng.submit(anomaly("k1")).has_value());
+    REQUIRE(rec->wait_entered(1, steady::now() + 10s));
+    CHECK(eng.deliveries_in_flight() == 1);
+    CHECK(db.notifications(1).front().state == "pending");
+    // The engine goes on meanwhile: bea acknowledges while her page still hangs.
+    auto ack = eng.acknowledge(1, "bea");
+    REQUIRE(ack.has_value());
+    CHECK_FALSE(ack->engaged_roles.empty());
+    CHECK(rec->entered() == 1);
+    // The hung attempt comes back as a retry once its deadline passes, and is recorded.
+    std::size_t recorded = 0;
+    const auto until = steady::now() + 20s;
+    while (recorded == 0 && steady::now() < until) {
+      pipeline.wait_done(until);
+      recorded += eng.record_deliveries();
+    }
+    REQUIRE(recorded == 1);
+    auto row = db.notifications(1).front();
+    CHECK(row.state == "pending");
+    CHECK(row.last_error == "no answer within 200ms");
+    REQUIRE(row.next_attempt_at.has_value());
+    // The retry, with the same key, goes out at its time and is delivered.
+    clock.set(*row.next_attempt_at);
+    eng.run_due();
+    recorded = 0;
+    while (recorded == 0 && steady::now() < until + 20s) {
+      pipeline.wait_done(until + 20s);
+      recorded += eng.record_deliveries();
+    }
+    CHECK(db.notifications(1).front().state == "delivered");
+    CHECK(db.notifications(1).front().attempts == 2);
+    CHECK(eng.deliveries_in_flight() == 0);
+    CHECK(rec->entered() == 2);
+  }
+  rec->release();
+  CHECK(rec->wait_returned(steady::now() + 10s));
+}
