@@ -6,6 +6,10 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
+#include <set>
+
+#include "notifiers/delivery_pipeline.hpp"
 #include "notifiers/jsonl_file_notifier.hpp"
 #include "notifiers/recording_notifier.hpp"
 #include "tests/notifiers/fake_notifiers.hpp"
@@ -48,7 +52,59 @@ void conforms(notifiers::notifier& target) {
   CHECK((again.status == notifiers::delivery_status::delivered || !again.reason.empty()));
 }
 
+// Every notifier also runs on the service's pipeline, from threads other than the one
+// that made it, several attempts at once: each attempt is answered once, classified.
+void conforms_in_pipeline(std::unique_ptr<notifiers::notifier> target) {
+  const std::string id = target->id();
+  auto set = std::make_shared<notifiers::notifier_set>();
+  set->add(std::move(target));
+  notifiers::threaded_pipeline p;
+  for (std::uint64_t i = 1; i <= 40; ++i) {
+    notifiers::delivery d;
+    d.ticket = i;
+    d.owner = set;
+    d.target = set->find(id);
+    d.message = std::make_shared<const notifiers::notification>(sample(static_cast<int>(i % 5)));
+    p.start(std::move(d));
+  }
+  std::set<std::uint64_t> answered;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{20};
+  while (answered.size() < 40 && std::chrono::steady_clock::now() < until) {
+    p.wait_done(until);
+    for (const auto& d : p.take_done()) {
+      CHECK(answered.insert(d.ticket).second);
+      CHECK((d.result.status == notifiers::delivery_status::delivered || !d.result.reason.empty()));
+    }
+  }
+  CHECK(answered.size() == 40);
+}
+
 }  // namespace
+
+TEST_CASE("every notifier conforms on the service's delivery pipeline", "[notifiers][pipeline]") {
+  test::temp_dir dir;
+  conforms_in_pipeline(std::make_unique<notifiers::recording_notifier>("n"));
+  conforms_in_pipeline(std::make_unique<notifiers::jsonl_file_notifier>("n", dir.path() / "out.jsonl"));
+  conforms_in_pipeline(std::make_unique<test::failing_notifier>("n", 7));
+  conforms_in_pipeline(std::make_unique<test::throwing_notifier>("n"));
+  conforms_in_pipeline(std::make_unique<test::hanging_notifier>("n", 0));
+  // 40 lines, each whole, though written from several threads.
+  const auto text = test::read_file(dir.path() / "out.jsonl");
+  std::size_t lines = 0;
+  for (std::size_t from = 0; from < text.size(); ++lines) {
+    const auto end = text.find('\n', from);
+    REQUIRE(end != std::string::npos);
+    CHECK(boost::json::parse(text.substr(from, end - from)).is_object());
+    from = end + 1;
+  }
+  CHECK(lines == 40);
+}
+
+TEST_CASE("a notifier that hangs conforms once it answers", "[notifiers]") {
+  test::hanging_notifier h("n", 0);
+  conforms(h);
+  CHECK(h.entered() == 4);
+}
 
 TEST_CASE("the recording notifier conforms and keeps each notification whole", "[notifiers]") {
   notifiers::recording_notifier r("n");
