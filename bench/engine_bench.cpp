@@ -12,7 +12,8 @@
 //   3. Memory per open incident: resident set (/proc/self/statm) and all of the heap
 //      (mallinfo2: arenas and mmapped blocks), for 100,000 open incidents.
 //
-// `engine_bench quick` runs smaller sizes (a smoke run).
+// `engine_bench quick` runs smaller sizes (a smoke run); `mix`, `durable` or `memory`
+// after it runs that part only (for a profiler).
 #include <fmt/format.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -54,6 +55,7 @@ class discarding_store final : public bs::store {
   void delete_timer(std::int64_t) override {}
   void keep_timer_ids(std::int64_t) override {}
   void put_notification(const bs::notification_row&) override {}
+  void update_notification(const bs::notification_progress&) override {}
   void put_config_version(const bs::config_version_row&) override {}
   void put_request(const bs::request_row&) override {}
   std::optional<bs::request_row> find_request(std::string_view) override { return std::nullopt; }
@@ -126,6 +128,10 @@ class counting_store final : public bs::store {
     count(r.idempotency_key.size() + r.kind.size() + r.person.size() + r.role.size() + r.notifier.size() +
           r.address.size() + r.payload.size() + r.state.size() + r.last_error.size() + 40);
     inner_.put_notification(r);
+  }
+  void update_notification(const bs::notification_progress& p) override {
+    count(p.idempotency_key.size() + p.state.size() + p.last_error.size() + 16);
+    inner_.update_notification(p);
   }
   void put_config_version(const bs::config_version_row& r) override {
     count(r.version.size() + r.sources.size() + 16);
@@ -301,7 +307,20 @@ std::size_t heap_bytes() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::string_view(argv[1]) == "quick";
+  bool quick = false;
+  std::string_view only;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "quick") {
+      quick = true;
+    } else if (a == "mix" || a == "durable" || a == "memory") {
+      only = a;
+    } else {
+      fmt::print(stderr, "usage: engine_bench [quick] [mix|durable|memory]\n");
+      return 2;
+    }
+  }
+  const auto part = [&](std::string_view name) { return only.empty() || only == name; };
   auto path = std::string(BATON_SOURCE_DIR) + "/examples/compel/baton.yaml";
   auto loaded = config::load(path, start);
   if (!loaded.org) {
@@ -311,6 +330,7 @@ int main(int argc, char** argv) {
   auto org = loaded.org;
 
   // 1. The mix, in memory.
+  if (part("mix")) {
   const std::size_t events = quick ? 20'000 : 200'000;
   const auto stream = make_stream(*org, events, 12, 42);
   std::vector<double> one_rates;
@@ -332,8 +352,10 @@ int main(int argc, char** argv) {
              "records\n",
              median(one_rates), median(instant_rates), last.timers, last.notifications, last.breaches, last.unowned,
              last.records);
+  }
 
   // 2. Durable: a real SQLite file, synchronous=FULL.
+  if (part("durable")) {
   const auto dir = std::filesystem::temp_directory_path() / fmt::format("baton-engine-bench-{}", ::getpid());
   std::filesystem::create_directories(dir);
   const std::size_t durable_events[] = {quick ? 500u : 2'000u, quick ? 2'000u : 20'000u, quick ? 5'000u : 100'000u,
@@ -366,8 +388,12 @@ int main(int argc, char** argv) {
                static_cast<double>(st.bytes - bytes_before) / static_cast<double>(f.events), st.commits);
   }
   std::filesystem::remove_all(dir);
+  }
 
   // 3. Memory per open incident.
+  if (!part("memory")) {
+    return 0;
+  }
   const std::size_t open = quick ? 10'000 : 100'000;
   std::vector<engine::event> opening;
   for (std::size_t i = 0; i < open; ++i) {

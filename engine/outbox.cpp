@@ -68,6 +68,7 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
     q.row.attempts = 0;
     q.row.created_at = op.now;
     store_.put_notification(q.row);
+    q.row.payload = {};  // written; later attempts change only the row's progress
     q.message = std::make_shared<const notifiers::notification>(n);
     op.changes.outbox.push_back(std::move(q));
   }
@@ -166,7 +167,7 @@ void core::record_delivery(op_context& op, queued_notification& q, const notifie
     ++counters_.notifications_sent;
     log_.append(op.now, op.actor, "notification.sent", n.incident_id, delivery_details(n));
     q.row.state = "delivered";
-    store_.put_notification(q.row);
+    store_.update_notification(store::progress_of(q.row));
     return;
   }
   const auto* bounds = notifier_config_of(q);
@@ -189,7 +190,7 @@ void core::record_delivery(op_context& op, queued_notification& q, const notifie
       log_.append(op.now, op.actor, "notification.retried", n.incident_id, d);
       q.row.state = "pending";
       q.row.next_attempt_at = next;
-      store_.put_notification(q.row);
+      store_.update_notification(store::progress_of(q.row));
       retries_.emplace(std::make_pair(next, retry_order_++), std::move(q));
       return;
     }
@@ -209,7 +210,7 @@ void core::record_delivery(op_context& op, queued_notification& q, const notifie
   dead["reason"] = why;
   log_.append(op.now, op.actor, "notification.dead", n.incident_id, dead);
   q.row.state = "dead";
-  store_.put_notification(q.row);
+  store_.update_notification(store::progress_of(q.row));
   escalate_undeliverable(op, q, fmt::format("{} ({})", r.reason, why));
 }
 

@@ -202,6 +202,7 @@ void core::recover() {
   for (auto& row : store_.pending_notifications()) {
     boost::system::error_code ec;
     const json::value payload = json::parse(row.payload, ec);
+    row.payload = {};  // read back; later attempts change only the row's progress
     auto message = !ec && payload.is_object() ? notifiers::notification_from_json(payload.as_object()) : std::nullopt;
     if (!message) {
       cannot_recover(fmt::format("the queued notification {} cannot be read back", row.idempotency_key));

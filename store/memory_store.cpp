@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 
 namespace baton::store {
@@ -20,7 +21,8 @@ struct prior {
 
 using undo_entry = std::variant<prior<std::int64_t, incident_row>, prior<std::int64_t, escalation_row>,
                                 prior<std::int64_t, timer_row>, prior<std::string, notification_row>,
-                                prior<std::string, config_version_row>, prior<std::string, request_row>>;
+                                prior<std::string, config_version_row>, prior<std::string, request_row>,
+                                notification_progress>;
 
 template <typename Map>
 auto find_row(const Map& m, const typename Map::key_type& key) -> std::optional<typename Map::mapped_type> {
@@ -146,10 +148,23 @@ struct memory_store::impl {
     }
   }
 
+  // The progress of a notification: its row exists (update_notification checked).
+  void set(notification_progress p) {
+    auto& row = notifications.at(p.idempotency_key);
+    row.state = std::move(p.state);
+    row.attempts = p.attempts;
+    row.next_attempt_at = p.next_attempt_at;
+    row.last_error = std::move(p.last_error);
+  }
+
   template <typename Map, typename Key, typename Row>
   void write(Map& map, const Key& key, const Row& row) {
+    auto it = map.find(key);
     if (in_transaction) {
-      journal.emplace_back(prior<Key, Row>{key, find_row(map, key)});
+      // The row it replaces moves into the journal rather than being copied: set() only
+      // reads its key fields (ids, times), which a move leaves in place.
+      journal.emplace_back(
+          prior<Key, Row>{key, it == map.end() ? std::nullopt : std::optional<Row>(std::move(it->second))});
     }
     set(key, std::optional<Row>(row));
   }
@@ -190,7 +205,15 @@ void memory_store::rollback() noexcept {
     return;
   }
   for (auto it = d.journal.rbegin(); it != d.journal.rend(); ++it) {
-    std::visit([&](auto& entry) { d.set(entry.key, std::move(entry.row)); }, *it);
+    std::visit(
+        [&](auto& entry) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(entry)>, notification_progress>) {
+            d.set(std::move(entry));
+          } else {
+            d.set(entry.key, std::move(entry.row));
+          }
+        },
+        *it);
   }
   d.journal.clear();
   if (d.log.size() > d.log_size_at_begin) {
@@ -256,6 +279,19 @@ void memory_store::put_notification(const notification_row& row) {
   // it only orders rows that exist).
   impl_->notification_order.try_emplace(row.idempotency_key, static_cast<std::int64_t>(impl_->notification_order.size()));
   impl_->write(impl_->notifications, row.idempotency_key, row);
+}
+
+void memory_store::update_notification(const notification_progress& p) {
+  impl& d = *impl_;
+  auto it = d.notifications.find(p.idempotency_key);
+  if (it == d.notifications.end()) {
+    throw store_error("memory store: update_notification: no queued notification " + p.idempotency_key,
+                      "no queued notification " + p.idempotency_key);
+  }
+  if (d.in_transaction) {
+    d.journal.emplace_back(progress_of(it->second));
+  }
+  d.set(p);
 }
 
 void memory_store::put_config_version(const config_version_row& row) {

@@ -70,6 +70,21 @@ struct notification_row {
   std::string last_error;
 };
 
+/// What an attempt changes in a queued notification's row. The message (the payload and
+/// the rest) is written once, when the notification is queued; each attempt after that
+/// writes only this.
+struct notification_progress {
+  std::string idempotency_key;
+  std::string state;
+  std::int32_t attempts = 0;
+  std::optional<timestamp> next_attempt_at;
+  std::string last_error;
+};
+
+inline notification_progress progress_of(const notification_row& row) {
+  return {row.idempotency_key, row.state, row.attempts, row.next_attempt_at, row.last_error};
+}
+
 struct config_version_row {
   std::string version;
   timestamp loaded_at;

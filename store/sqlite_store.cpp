@@ -40,6 +40,7 @@ enum class query : std::size_t {
   delete_timer,
   keep_timer_ids,
   put_notification,
+  update_notification,
   put_config_version,
   put_request,
   find_request,
@@ -117,6 +118,8 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "payload = excluded.payload, state = excluded.state, attempts = excluded.attempts, "
     "created_at_ms = excluded.created_at_ms, next_attempt_at_ms = excluded.next_attempt_at_ms, "
     "last_error = excluded.last_error",
+    "UPDATE notifications SET state = ?2, attempts = ?3, next_attempt_at_ms = ?4, last_error = ?5 "
+    "WHERE idempotency_key = ?1",
     "INSERT INTO config_versions (version, loaded_at_ms, sources, loaded_seq) VALUES (?, ?, ?, ?) "
     "ON CONFLICT (version) DO UPDATE SET loaded_at_ms = excluded.loaded_at_ms, sources = excluded.sources, "
     "loaded_seq = excluded.loaded_seq",
@@ -776,6 +779,21 @@ void sqlite_store::put_notification(const notification_row& row) {
     bind_time(*s, 13, row.next_attempt_at);
     bind_text(*s, 14, row.last_error);
     s->exec();
+  });
+}
+
+void sqlite_store::update_notification(const notification_progress& p) {
+  impl_->guarded("update_notification", [&] {
+    auto s = impl_->use(query::update_notification);
+    bind_text(*s, 1, p.idempotency_key);
+    bind_text(*s, 2, p.state);
+    s->bind(3, p.attempts);
+    bind_time(*s, 4, p.next_attempt_at);
+    bind_text(*s, 5, p.last_error);
+    if (s->exec() != 1) {
+      const std::string cause = "no queued notification " + p.idempotency_key;
+      throw store_error(fmt::format("{}: update_notification: {}", impl_->path, cause), cause);
+    }
   });
 }
 

@@ -52,6 +52,7 @@ class sqlite_store final : public store {
   void delete_timer(std::int64_t id) override;
   void keep_timer_ids(std::int64_t highest) override;
   void put_notification(const notification_row& row) override;
+  void update_notification(const notification_progress& p) override;
   void put_config_version(const config_version_row& row) override;
   void put_request(const request_row& row) override;
   std::optional<request_row> find_request(std::string_view key) override;

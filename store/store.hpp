@@ -74,6 +74,9 @@ class store {
   /// store): max_timer_id() stays at or above it.
   virtual void keep_timer_ids(std::int64_t highest) = 0;
   virtual void put_notification(const notification_row& row) = 0;  // insert or replace by key
+  /// Records an attempt's outcome in the row of `p.idempotency_key`, which must exist
+  /// (store_error otherwise).
+  virtual void update_notification(const notification_progress& p) = 0;
   virtual void put_config_version(const config_version_row& row) = 0;
   /// Answered requests, by key: kept until forget_requests_before() passes their time,
   /// except the newest, which is always kept (a stream's position survives any pause).

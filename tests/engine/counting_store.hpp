@@ -72,6 +72,9 @@ class counting_store final : public baton::store::store {
     return inner_.last_request(prefix);
   }
   void put_notification(const baton::store::notification_row& row) override { inner_.put_notification(row); }
+  void update_notification(const baton::store::notification_progress& p) override {
+    inner_.update_notification(p);
+  }
   void put_config_version(const baton::store::config_version_row& row) override { inner_.put_config_version(row); }
   std::optional<baton::store::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }
   std::vector<baton::store::incident_row> incidents(bool open_only) override { return inner_.incidents(open_only); }
