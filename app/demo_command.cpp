@@ -208,7 +208,7 @@ int run_demo(const demo_options& o, std::ostream& out, std::ostream& err) {
     sent += r->count();
     if (jsonl) {
       for (const auto& n : r->sent()) {
-        jsonl << json::serialize(notifiers::to_json(n)) << '\n';
+        jsonl << notifiers::to_json_text(n) << '\n';
       }
     }
   }

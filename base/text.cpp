@@ -1,6 +1,7 @@
 #include "base/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 namespace baton {
@@ -233,5 +234,65 @@ std::size_t bounded_edit_distance(std::string_view a, std::string_view b, std::s
   }
   return std::min(previous[b.size() - a.size() + limit], over);  // cell (|a|, |b|)
 }
+
+namespace {
+
+// Bytes a JSON string can carry unchanged: printable ASCII except '"' and '\\'. A table
+// keeps the common case (plain ASCII) to one load and compare per byte.
+constexpr std::array<bool, 256> json_plain_bytes = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0x20; c < 0x80; ++c) {
+    t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+  }
+  return t;
+}();
+
+constexpr char json_hex_digits[] = "0123456789abcdef";
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  std::size_t run_start = 0;
+  std::size_t i = 0;
+  auto flush = [&] { out.append(s.data() + run_start, i - run_start); };
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (json_plain_bytes[c]) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      std::size_t len = utf8_sequence_length(s, i);
+      if (len != 0) {
+        i += len;
+        continue;
+      }
+      flush();
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      run_start = ++i;
+      continue;
+    }
+    flush();
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += json_hex_digits[c >> 4];
+        out += json_hex_digits[c & 0xF];
+        break;
+    }
+    run_start = ++i;
+  }
+  flush();
+  out += '"';
+}
+
 
 }  // namespace baton

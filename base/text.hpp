@@ -26,6 +26,12 @@ std::string shortened(std::string_view s, std::size_t max_bytes);
 /// a code point past U+10FFFF, or a sequence cut short). Precondition: i < s.size().
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
 
+/// Appends `s` as a JSON string: quotes, minimal escapes (backslash, quote, \b \f \n \r
+/// \t, other control characters as \u00xx), and every byte that does not start a
+/// well-formed UTF-8 sequence replaced by U+FFFD. The log's canonical encoding
+/// (docs/log.md) is built on it, so a change here changes every hash.
+void append_json_string(std::string& out, std::string_view s);
+
 /// True when every byte of `s` belongs to a well-formed UTF-8 sequence.
 bool is_valid_utf8(std::string_view s) noexcept;
 

@@ -48,6 +48,9 @@ std::string format_duration(duration d);
 /// database can hold) it writes ISO 8601's expanded form with a sign and at least six
 /// year digits, "+292278994-08-17T07:12:55.807Z", never a wrapped date.
 std::string format_iso(timestamp t);
+/// Appends format_iso(t) to `out`; years 1970..9999 take a fast path that does not go
+/// through iostreams (format_iso is the definition; a test holds them equal).
+void append_iso(std::string& out, timestamp t);
 
 /// Parses "2026-03-04T09:00:00Z", "2026-03-04T10:00:00+01:00", "2026-03-04T10:00" and
 /// "2026-03-04" (seconds and ".fff" optional). Text without an offset is local time in

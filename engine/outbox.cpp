@@ -63,7 +63,7 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
     q.row.role = as_role.id;
     q.row.notifier = c.notifier;
     q.row.address = c.address;
-    q.row.payload = json::serialize(notifiers::to_json(n));
+    q.row.payload = notifiers::to_json_text(n);
     q.row.state = "pending";
     q.row.attempts = 0;
     q.row.created_at = op.now;

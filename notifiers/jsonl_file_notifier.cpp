@@ -1,7 +1,5 @@
 #include "notifiers/jsonl_file_notifier.hpp"
 
-#include <boost/json/serialize.hpp>
-
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
@@ -25,7 +23,7 @@ jsonl_file_notifier::~jsonl_file_notifier() {
 }
 
 delivery_result jsonl_file_notifier::do_deliver(const notification& n) {
-  std::string line = boost::json::serialize(to_json(n));
+  std::string line = to_json_text(n);
   line += '\n';
   std::lock_guard lock(mutex_);
   // One fwrite per line and a flush, so a reader tailing the file never sees half a line

@@ -1,34 +1,72 @@
 #include "notifiers/notification_json.hpp"
 
+#include <cstdint>
+#include <string_view>
+
+#include "base/text.hpp"
+
 namespace baton::notifiers {
 
-boost::json::object to_json(const notification& n) {
-  boost::json::object o;
-  o["idempotency_key"] = n.idempotency_key;
-  o["kind"] = to_string(n.kind);
-  o["incident"] = n.incident_id;
+namespace {
+
+// Appends `"key":` -- keys are plain ASCII, written as they are.
+void key(std::string& out, std::string_view k) {
+  out += '"';
+  out += k;
+  out += "\":";
+}
+
+void field(std::string& out, std::string_view k, std::string_view value) {
+  key(out, k);
+  append_json_string(out, value);
+  out += ',';
+}
+
+void field(std::string& out, std::string_view k, std::int64_t value) {
+  key(out, k);
+  out += std::to_string(value);
+  out += ',';
+}
+
+void time_field(std::string& out, std::string_view k, timestamp t) {
+  key(out, k);
+  out += '"';
+  append_iso(out, t);  // ISO text needs no escaping
+  out += "\",";
+}
+
+}  // namespace
+
+std::string to_json_text(const notification& n) {
+  std::string out;
+  out.reserve(256 + n.subject.size() + n.body.size() + n.reason.size());
+  out += '{';
+  field(out, "idempotency_key", n.idempotency_key);
+  field(out, "kind", to_string(n.kind));
+  field(out, "incident", n.incident_id);
   if (n.escalation_id != 0) {
-    o["escalation"] = n.escalation_id;
+    field(out, "escalation", n.escalation_id);
   }
-  o["person"] = n.person;
-  o["person_name"] = n.person_name;
-  o["role"] = n.role;
-  o["role_title"] = n.role_title;
-  o["notifier"] = n.notifier;
-  o["address"] = n.address;
-  o["system"] = n.system;
-  o["system_name"] = n.system_name;
-  o["subject"] = n.subject;
-  o["body"] = n.body;
-  o["reason"] = n.reason;
+  field(out, "person", n.person);
+  field(out, "person_name", n.person_name);
+  field(out, "role", n.role);
+  field(out, "role_title", n.role_title);
+  field(out, "notifier", n.notifier);
+  field(out, "address", n.address);
+  field(out, "system", n.system);
+  field(out, "system_name", n.system_name);
+  field(out, "subject", n.subject);
+  field(out, "body", n.body);
+  field(out, "reason", n.reason);
   if (!n.rule.empty()) {
-    o["rule"] = n.rule;
+    field(out, "rule", n.rule);
   }
   if (n.deadline) {
-    o["deadline"] = format_iso(*n.deadline);
+    time_field(out, "deadline", *n.deadline);
   }
-  o["created_at"] = format_iso(n.created_at);
-  return o;
+  time_field(out, "created_at", n.created_at);
+  out.back() = '}';
+  return out;
 }
 
 std::optional<notification> notification_from_json(const boost::json::object& o) {

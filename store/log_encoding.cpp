@@ -12,20 +12,6 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-// End of 9999-12-31 in epoch ms. From 1970 up to there format_iso writes four-digit
-// years and non-negative milliseconds, and the fast path below agrees with it; other
-// instants go through format_iso itself.
-constexpr std::int64_t fast_iso_end_ms = 253'402'300'800'000;
-
-void append_digits(std::string& out, unsigned value, int width) {
-  std::array<char, 8> buf{};
-  for (int i = width - 1; i >= 0; --i) {
-    buf[static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  }
-  out.append(buf.data(), static_cast<std::size_t>(width));
-}
-
 template <typename Int>
 void append_integer(std::string& out, Int n) {
   std::array<char, 24> buf{};
@@ -52,34 +38,6 @@ struct digest_context {
 };
 
 }  // namespace
-
-void append_iso(std::string& out, timestamp t) {
-  std::int64_t ms = to_epoch_ms(t);
-  if (ms < 0 || ms >= fast_iso_end_ms) {
-    out += format_iso(t);
-    return;
-  }
-  using namespace std::chrono;
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  auto in_day = static_cast<unsigned>((t - day).count());
-  append_digits(out, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
-  out += '-';
-  append_digits(out, static_cast<unsigned>(ymd.month()), 2);
-  out += '-';
-  append_digits(out, static_cast<unsigned>(ymd.day()), 2);
-  out += 'T';
-  append_digits(out, in_day / 3'600'000, 2);
-  out += ':';
-  append_digits(out, in_day / 60'000 % 60, 2);
-  out += ':';
-  append_digits(out, in_day / 1'000 % 60, 2);
-  if (in_day % 1000 != 0) {
-    out += '.';
-    append_digits(out, in_day % 1000, 3);
-  }
-  out += 'Z';
-}
 
 void append_preimage(std::string& out, const log_record& r) {
   // Exactly canonical_json([seq, time, actor, kind, incident_id, details, prev_hash])

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.hpp"  // append_json_string
 #include "base/time.hpp"
 #include "store/records.hpp"
 
@@ -16,14 +17,6 @@ namespace baton::store::detail {
 /// Appends the canonical encoding of `v` to `out` (see canonical_json).
 void append_canonical(std::string& out, const boost::json::value& v);
 void append_canonical(std::string& out, const boost::json::object& o);
-
-/// Appends `s` as a canonical JSON string: quotes, minimal escapes, and every byte that
-/// does not start a well-formed UTF-8 sequence replaced by U+FFFD.
-void append_json_string(std::string& out, std::string_view s);
-
-/// Appends format_iso(t) to `out`; years 1970..9999 take a fast path that does not go
-/// through iostreams (format_iso is the definition; a test holds them equal).
-void append_iso(std::string& out, timestamp t);
 
 /// Appends the hashed bytes of `r` to `out`: the canonical encoding of
 /// [seq, time, actor, kind, incident_id, details, prev_hash]. `r.details` must already be

@@ -70,7 +70,7 @@ export_result export_csv(store& s, const log_range& range, std::ostream& out) {
   auto result = run_export(s, range, out, [](std::string& line, const log_record& r) {
     line += std::to_string(r.seq);
     line += ',';
-    detail::append_iso(line, r.at);
+    append_iso(line, r.at);
     line += ',';
     append_csv_field(line, r.actor);
     line += ',';
@@ -104,13 +104,13 @@ export_result export_json(store& s, const log_range& range, std::ostream& out) {
     line += "{\"seq\":";
     line += std::to_string(r.seq);
     line += ",\"time\":\"";
-    detail::append_iso(line, r.at);
+    append_iso(line, r.at);
     // Strings go through the same escaping as the hashed encoding, which also replaces
     // bytes that are not UTF-8 (only a tampered row has them): the output is valid JSON.
     line += "\",\"actor\":";
-    detail::append_json_string(line, r.actor);
+    append_json_string(line, r.actor);
     line += ",\"kind\":";
-    detail::append_json_string(line, r.kind);
+    append_json_string(line, r.kind);
     line += ",\"incident\":";
     line += std::to_string(r.incident_id);
     line += ",\"details\":";
@@ -120,12 +120,12 @@ export_result export_json(store& s, const log_range& range, std::ostream& out) {
     if (detail::parse_details(r.details, parsed)) {
       line += r.details;
     } else {
-      detail::append_json_string(line, r.details);
+      append_json_string(line, r.details);
     }
     line += ",\"prev_hash\":";
-    detail::append_json_string(line, r.prev_hash);
+    append_json_string(line, r.prev_hash);
     line += ",\"hash\":";
-    detail::append_json_string(line, r.hash);
+    append_json_string(line, r.hash);
     line += '}';
   });
   if (result.complete()) {

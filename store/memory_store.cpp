@@ -7,6 +7,7 @@
 #include <string>
 #include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <variant>
 
 namespace baton::store {
@@ -51,10 +52,11 @@ struct memory_store::impl {
   std::map<std::int64_t, timer_row> timers;
   std::set<std::pair<std::int64_t, std::int64_t>> timers_by_due;  // (due ms, id)
   std::int64_t timer_high_water = 0;  // deleted timers keep their ids spent
-  std::map<std::string, notification_row, std::less<>> notifications;
-  std::map<std::string, std::int64_t, std::less<>> notification_order;  // key -> when first put
-  // (incident, created ms, key): the listing order of notifications(incident).
-  std::set<std::tuple<std::int64_t, std::int64_t, std::string>> notifications_by_incident;
+  // Hashed: keys share long prefixes ("i12-e3-page-..."), which an ordered map compares
+  // again at every level. Listings sort what they return.
+  std::unordered_map<std::string, notification_row> notifications;
+  std::unordered_map<std::string, std::int64_t> notification_order;  // key -> when first put
+  std::unordered_map<std::int64_t, std::vector<std::string>> notifications_by_incident;
   std::map<std::string, config_version_row, std::less<>> config_versions;
   std::map<std::string, request_row, std::less<>> requests;
 
@@ -117,17 +119,20 @@ struct memory_store::impl {
 
   void set(const std::string& key, std::optional<notification_row> row) {
     auto it = notifications.find(key);
-    if (it != notifications.end() && row && it->second.incident_id == row->incident_id &&
-        it->second.created_at == row->created_at) {
+    if (it != notifications.end() && row && it->second.incident_id == row->incident_id) {
       it->second = std::move(*row);
       return;
     }
     if (it != notifications.end()) {
-      notifications_by_incident.erase({it->second.incident_id, to_epoch_ms(it->second.created_at), key});
+      auto by = notifications_by_incident.find(it->second.incident_id);
+      std::erase(by->second, key);
+      if (by->second.empty()) {
+        notifications_by_incident.erase(by);
+      }
       notifications.erase(it);
     }
     if (row) {
-      notifications_by_incident.emplace(row->incident_id, to_epoch_ms(row->created_at), key);
+      notifications_by_incident[row->incident_id].push_back(key);
       notifications.emplace(key, std::move(*row));
     }
   }
@@ -387,16 +392,15 @@ std::vector<notification_row> memory_store::notifications(std::int64_t incident_
     for (const auto& [key, row] : d.notifications) {
       out.push_back(row);
     }
-    std::sort(out.begin(), out.end(), [](const notification_row& a, const notification_row& b) {
-      return std::tie(a.created_at, a.idempotency_key) < std::tie(b.created_at, b.idempotency_key);
-    });
-    return out;
+  } else if (auto by = d.notifications_by_incident.find(incident_id); by != d.notifications_by_incident.end()) {
+    for (const auto& key : by->second) {
+      out.push_back(d.notifications.at(key));
+    }
   }
-  for (auto it = d.notifications_by_incident.lower_bound(
-           {incident_id, std::numeric_limits<std::int64_t>::min(), std::string{}});
-       it != d.notifications_by_incident.end() && std::get<0>(*it) == incident_id; ++it) {
-    out.push_back(d.notifications.find(std::get<2>(*it))->second);
-  }
+  // SQLite's order: by creation, then key.
+  std::sort(out.begin(), out.end(), [](const notification_row& a, const notification_row& b) {
+    return std::tie(a.created_at, a.idempotency_key) < std::tie(b.created_at, b.idempotency_key);
+  });
   return out;
 }
 

@@ -90,7 +90,7 @@ TEST_CASE("canonical JSON writes integers as integers and doubles in shortest fo
 TEST_CASE("the record time text is exactly format_iso", "[store]") {
   auto fast = [](std::int64_t ms) {
     std::string out;
-    detail::append_iso(out, from_epoch_ms(ms));
+    append_iso(out, from_epoch_ms(ms));
     return out;
   };
   CHECK(fast(0) == "1970-01-01T00:00:00Z");
