@@ -94,20 +94,14 @@ void parse_notifiers(reader& r, const item& section, load_state& s) {
       }
     }
     if (item v = m.get("give_up_after"); v.present()) {
-      auto d = read_duration_at_least(r, v, std::chrono::minutes{1}, "retries need time to happen");
-      if (d && *d > std::chrono::days{7}) {
-        r.error(v.at, "give_up_after: " + format_duration(*d) +
-                          " is longer than 7d; a notification that old is no longer news");
-      } else if (d) {
+      if (auto d = read_duration_within(r, v, {std::chrono::minutes{1}, "retries need time to happen"},
+                                        {std::chrono::days{7}, "a notification that old is no longer news"})) {
         n.give_up_after = *d;
       }
     }
     if (item v = m.get("attempt_timeout"); v.present()) {
-      auto d = read_duration_at_least(r, v, std::chrono::milliseconds{100}, "too short for a receiver to answer");
-      if (d && *d > std::chrono::minutes{10}) {
-        r.error(v.at, "attempt_timeout: " + format_duration(*d) +
-                          " is longer than 10m; a page that slow to go out is a failed page");
-      } else if (d) {
+      if (auto d = read_duration_within(r, v, {std::chrono::milliseconds{100}, "too short for a receiver to answer"},
+                                        {std::chrono::minutes{10}, "a page that slow to go out is a failed page"})) {
         n.attempt_timeout = *d;
       }
     }

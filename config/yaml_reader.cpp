@@ -341,6 +341,16 @@ std::optional<duration> read_duration_at_least(reader& r, const item& value, dur
   return d;
 }
 
+std::optional<duration> read_duration_within(reader& r, const item& value, duration_bound min, duration_bound max) {
+  auto d = read_duration_at_least(r, value, min.value, min.why);
+  if (d && *d > max.value) {
+    r.error(value.at, value.key + ": " + format_duration(*d) + " is longer than " + format_duration(max.value) + "; " +
+                          std::string(max.why));
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<deadline_spec> read_deadline(reader& r, const item& value) {
   if (value.node.IsDefined() && value.node.IsScalar()) {
     if (auto d = parse_deadline(value.node.Scalar())) {

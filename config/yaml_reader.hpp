@@ -138,6 +138,13 @@ std::optional<duration> read_duration(reader& r, const item& value);
 inline constexpr std::string_view ack_timeout_reason =
     "the shortest ack timeout: a shorter one pages the next holder before the first could read the page";
 std::optional<duration> read_duration_at_least(reader& r, const item& value, duration min, std::string_view why);
+/// A bound of read_duration_within and why it is there ("retries need time to happen").
+struct duration_bound {
+  duration value;
+  std::string_view why;
+};
+/// A duration from `min` to `max`; outside them an error saying which bound and why.
+std::optional<duration> read_duration_within(reader& r, const item& value, duration_bound min, duration_bound max);
 std::optional<deadline_spec> read_deadline(reader& r, const item& value);
 /// "2026-12-25" as days since 1970-01-01.
 std::optional<civil_day> read_day(reader& r, const item& value);

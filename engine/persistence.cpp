@@ -103,7 +103,10 @@ void core::recover() {
     return versions.emplace(row.config_version, loaded.org).first->second;
   };
 
-  for (auto& row : store_.incidents(true)) {
+  auto open_rows = store_.incidents(true);
+  incidents_.reserve(open_rows.size());
+  by_dedup_key_.reserve(open_rows.size());
+  for (auto& row : open_rows) {
     incident inc;
     inc.id = row.id;
     inc.org = version_for(row);
@@ -120,7 +123,8 @@ void core::recover() {
     inc.reminders_sent = row.reminders_sent;
     inc.opened_by = std::move(row.opened_by);
     boost::system::error_code ec;
-    const json::value fired = json::parse(row.fired_rules, ec);
+    // Most incidents fired no rule: "[]" needs no parser.
+    const json::value fired = row.fired_rules == "[]" ? json::value(json::array()) : json::parse(row.fired_rules, ec);
     if (ec || !fired.is_array()) {
       cannot_recover(fmt::format("incident {} has an unreadable list of fired rules", inc.id));
     }
@@ -138,7 +142,9 @@ void core::recover() {
     incidents_.emplace(inc.id, std::move(inc));
   }
 
-  for (auto& row : store_.open_escalations()) {
+  auto escalation_rows = store_.open_escalations();
+  escalations_.reserve(escalation_rows.size());
+  for (auto& row : escalation_rows) {
     auto it = incidents_.find(row.incident_id);
     if (it == incidents_.end()) {
       continue;  // of an incident resolved meanwhile (not listed open): nothing to run

@@ -13,6 +13,7 @@
 #include "notifiers/jsonl_file_notifier.hpp"
 #include "notifiers/recording_notifier.hpp"
 #include "tests/notifiers/fake_notifiers.hpp"
+#include "tests/notifiers/sample_notification.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace baton;
@@ -20,23 +21,8 @@ using namespace baton;
 namespace {
 
 notifiers::notification sample(int i) {
-  notifiers::notification n;
+  auto n = test::sample_notification();
   n.idempotency_key = "i7-e3-page-r0s1-amara-" + std::to_string(i);
-  n.kind = notifiers::notification_kind::page;
-  n.incident_id = 7;
-  n.escalation_id = 3;
-  n.person = "amara";
-  n.person_name = "Amara Okafor";
-  n.role = "caio";
-  n.role_title = "Chief AI Officer";
-  n.notifier = "n";
-  n.address = "amara@compel.example";
-  n.system = "credit-scoring";
-  n.system_name = "Credit scoring \xE2\x80\x93 retail";  // non-ASCII passes through whole
-  n.subject = "[baton] incident 7";
-  n.body = "What happened: \"quoted\"\nline two";
-  n.reason = "primary amara";
-  n.created_at = from_epoch_ms(1'795'424'400'000);
   return n;
 }
 

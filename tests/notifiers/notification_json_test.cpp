@@ -5,31 +5,15 @@
 #include <boost/json.hpp>
 
 #include "notifiers/notification_json.hpp"
+#include "tests/notifiers/sample_notification.hpp"
 
 using namespace baton;
 
 namespace {
 
 notifiers::notification full() {
-  notifiers::notification n;
-  n.idempotency_key = "i7-e3-page-r0s1-amara-0";
+  auto n = test::sample_notification();
   n.kind = notifiers::notification_kind::breach;
-  n.incident_id = 7;
-  n.escalation_id = 3;
-  n.person = "amara";
-  n.person_name = "Amara \"Ama\" Okafor";
-  n.role = "caio";
-  n.role_title = "Chief AI Officer";
-  n.notifier = "mail";
-  n.address = "amara@compel.example";
-  n.system = "credit-scoring";
-  n.system_name = "Credit scoring \xE2\x80\x93 retail";
-  n.subject = "[baton] incident 7\tbreach";
-  n.body = "line one\nline two\\ with a backslash\x01 and a control";
-  n.reason = "primary amara";
-  n.rule = "t6";
-  n.deadline = from_epoch_ms(1'795'428'000'000);
-  n.created_at = from_epoch_ms(1'795'424'400'123);
   return n;
 }
 
