@@ -1,7 +1,7 @@
 #pragma once
-// Time is injected. The engine reads `now` from a clock once per step and passes it
-// down; only real_clock touches the operating system's clocks, so a grep for ::now()
-// finds exactly one place.
+// Time is injected. The engine reads `now` from a clock once per operation and passes
+// it down; only real_clock reads the operating system's wall clock. The monotonic clock
+// is read only to bound real waits (the delivery pipeline's attempt deadlines).
 #include "base/time.hpp"
 
 namespace baton::engine {

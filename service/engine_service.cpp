@@ -1,0 +1,162 @@
+#include "service/engine_service.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <vector>
+
+namespace baton::service {
+
+engine_service::engine_service(const engine::clock& clk, engine_factory make, options o)
+    : clock_(clk), opts_(o) {
+  pipeline_ = std::make_unique<notifiers::threaded_pipeline>(notifiers::threaded_pipeline::options{}, [this] {
+    std::lock_guard lock(mu_);
+    deliveries_done_ = true;
+    wake_.notify_one();
+  });
+  thread_ = std::thread([this, make = std::move(make)] { run(make); });
+  std::unique_lock lock(mu_);
+  ready_.wait(lock, [&] { return started_; });
+  if (start_error_) {
+    lock.unlock();
+    thread_.join();
+    std::rethrow_exception(start_error_);
+  }
+}
+
+engine_service::~engine_service() { stop(); }
+
+bool engine_service::submit(engine::operation op, callback done) {
+  std::lock_guard lock(mu_);
+  if (stopping_ || queue_.size() >= opts_.queue_capacity) {
+    stats_.refused += stopping_ ? 0 : 1;
+    return false;
+  }
+  queue_.push_back({std::move(op), std::move(done)});
+  wake_.notify_one();
+  return true;
+}
+
+void engine_service::wake() {
+  std::lock_guard lock(mu_);
+  woken_ = true;
+  wake_.notify_one();
+}
+
+void engine_service::with_engine(const std::function<void(engine::engine&)>& f) {
+  std::unique_lock lock(mu_);
+  if (!thread_.joinable() || stopping_) {
+    return;
+  }
+  bool finished = false;
+  calls_.push_back([&](engine::engine& eng) {
+    f(eng);
+    std::lock_guard inner(mu_);
+    finished = true;
+    ready_.notify_all();
+  });
+  wake_.notify_one();
+  ready_.wait(lock, [&] { return finished; });
+}
+
+void engine_service::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) {
+    thread_.join();
+  }
+}
+
+engine_service::stats engine_service::snapshot() const {
+  std::lock_guard lock(mu_);
+  stats s = stats_;
+  s.queued = queue_.size();
+  return s;
+}
+
+void engine_service::run(const engine_factory& make) {
+  std::unique_ptr<engine::engine> eng;
+  try {
+    eng = make(*pipeline_);
+  } catch (...) {
+    std::lock_guard lock(mu_);
+    start_error_ = std::current_exception();
+    started_ = true;
+    ready_.notify_all();
+    return;
+  }
+  {
+    std::lock_guard lock(mu_);
+    started_ = true;
+    ready_.notify_all();
+  }
+  serve(*eng);
+}
+
+void engine_service::serve(engine::engine& eng) {
+  std::vector<engine::operation> ops;
+  std::vector<callback> callbacks;
+  for (;;) {
+    // How long until the next timer: the wall clock's distance to it, at most
+    // max_sleep, so that a step of the wall clock is seen within that.
+    auto sleep = opts_.max_sleep;
+    const auto due = eng.next_due();
+    if (due) {
+      const auto until = *due - clock_.now();
+      sleep = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(until), std::chrono::milliseconds{0},
+                         opts_.max_sleep);
+    }
+    bool record = false;
+    std::deque<std::function<void(engine::engine&)>> calls;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait_for(lock, sleep, [&] {
+        return !queue_.empty() || !calls_.empty() || deliveries_done_ || woken_ || stopping_;
+      });
+      woken_ = false;
+      record = std::exchange(deliveries_done_, false);
+      calls.swap(calls_);
+      const std::size_t n = std::min(queue_.size(), opts_.max_batch);
+      ops.clear();
+      callbacks.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        ops.push_back(std::move(queue_.front().op));
+        callbacks.push_back(std::move(queue_.front().done));
+        queue_.pop_front();
+      }
+      if (n > 0) {
+        ++stats_.batches;
+        stats_.operations += n;
+        stats_.largest_batch = std::max<std::uint64_t>(stats_.largest_batch, n);
+      }
+      if (n == 0 && calls.empty() && stopping_ && queue_.empty()) {
+        return;
+      }
+    }
+    // Timers due first, in the same batch as the operations that queued meanwhile: one
+    // commit for both.
+    const auto now_due = eng.next_due();
+    if (now_due && *now_due <= clock_.now()) {
+      ops.insert(ops.begin(), engine::fire_due_op{});
+      callbacks.insert(callbacks.begin(), callback{});
+    }
+    if (!ops.empty()) {
+      auto outcomes = eng.run(ops);
+      for (std::size_t i = 0; i < outcomes.size(); ++i) {
+        if (callbacks[i]) {
+          callbacks[i](std::move(outcomes[i]));
+        }
+      }
+    }
+    if (record) {
+      eng.record_deliveries();
+    }
+    for (auto& call : calls) {
+      call(eng);
+    }
+  }
+}
+
+}  // namespace baton::service
