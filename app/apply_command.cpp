@@ -18,6 +18,7 @@
 #include "config/loader.hpp"
 #include "engine/engine.hpp"
 #include "engine/requests.hpp"
+#include "ingest/native_event.hpp"
 #include "notifiers/registry.hpp"
 #include "store/sqlite_store.hpp"
 #include "store/writer_lock.hpp"
@@ -62,31 +63,6 @@ std::string text_or(const json::object& o, std::string_view key, std::string fal
   return s != nullptr ? std::string(*s) : std::move(fallback);
 }
 
-expected<rules::attributes> attributes_of(const json::value* v) {
-  rules::attributes attrs;
-  if (v == nullptr) {
-    return attrs;
-  }
-  if (!v->is_object()) {
-    return unexpected{std::string("\"attrs\" must be an object")};
-  }
-  for (const auto& [k, x] : v->as_object()) {
-    const std::string key(k);
-    if (x.is_bool()) {
-      attrs.push_back({key, x.as_bool()});
-    } else if (x.is_string()) {
-      attrs.push_back({key, std::string(x.as_string())});
-    } else if (x.is_number()) {
-      attrs.push_back({key, x.to_number<double>()});
-    } else if (x.is_null()) {
-      attrs.push_back({key, std::monostate{}});
-    } else {
-      return unexpected{fmt::format("attribute \"{}\" must be a string, number, boolean or null", printable(key))};
-    }
-  }
-  return attrs;
-}
-
 // One line: {"at": ISO 8601, "op": "event" | "ack" | "resolve" | "advance", ...}.
 expected<line_op> parse_line(std::string_view text, std::size_t line) {
   boost::system::error_code ec;
@@ -118,19 +94,13 @@ expected<line_op> parse_line(std::string_view text, std::size_t line) {
     if (e == nullptr || !e->is_object()) {
       return unexpected{std::string("an event needs \"event\": {...}")};
     }
-    const auto& eo = e->as_object();
-    engine::submit_op s;
-    s.e.type = text_or(eo, "type");
-    s.e.system = text_or(eo, "system");
-    s.e.severity = text_or(eo, "severity");
-    s.e.summary = text_or(eo, "summary");
-    s.e.source = text_or(eo, "source", "apply");
-    s.e.dedup_key = text_or(eo, "dedup_key");
-    auto attrs = attributes_of(eo.if_contains("attrs"));
-    if (!attrs) {
-      return unexpected{attrs.error()};
+    // The same format as POST /v1/events takes (ingest/native_event.hpp).
+    auto event = ingest::native_event(e->as_object(), "apply");
+    if (!event) {
+      return unexpected{event.error()};
     }
-    s.e.attrs = std::move(*attrs);
+    engine::submit_op s;
+    s.e = std::move(*event);
     s.actor = text_or(o, "actor", "apply");
     s.request_key = key;
     r.op = std::move(s);
@@ -259,17 +229,8 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
       start = std::max(start, *t);
     }
     engine::manual_clock clock(start);
-    std::shared_ptr<notifiers::notifier_set> current = std::move(*notifiers);
-    engine::engine eng(
-        clock, st,
-        [&](const config::organisation& org) -> std::shared_ptr<notifiers::notifier_set> {
-          if (org.version == loaded.org->version) {
-            return current;
-          }
-          auto made = make_notifiers(org, reg, base_dir);
-          return made ? std::shared_ptr<notifiers::notifier_set>(std::move(*made)) : nullptr;
-        },
-        loaded.org);
+    engine::engine eng(clock, st, notifiers_by_version(*loaded.org, std::move(*notifiers), reg, base_dir),
+                       loaded.org);
     if (done > 0) {
       out << fmt::format("resuming after line {}\n", done);
     }

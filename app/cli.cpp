@@ -17,6 +17,7 @@ namespace {
 constexpr std::string_view usage = R"(baton - escalation and incident routing for AI accountability
 
 usage:
+  baton serve --config FILE [--db PATH] [--listen HOST:PORT] [--include-root DIR]
   baton validate --config FILE [--format text|json] [--at ISO8601] [--include-root DIR]
   baton who ROLE --config FILE [--system ID] [--at ISO8601] [--format text|json] [--working-hours]
                  [--include-root DIR]
@@ -214,6 +215,22 @@ int run_apply(int argc, char** argv) {
   return apply_command(o, std::cin, std::cout, std::cerr);
 }
 
+int run_serve(int argc, char** argv) {
+  auto a = parse_args(argc, argv, 2, {"config", "db", "listen", "include-root"}, {});
+  if (!a) {
+    return usage_error(a.error());
+  }
+  if (!a->get("config") || !a->positional.empty()) {
+    return usage_error("serve needs --config FILE");
+  }
+  serve_options o;
+  o.config = *a->get("config");
+  o.db = a->get("db").value_or("baton.db");
+  o.listen = a->get("listen").value_or("127.0.0.1:8080");
+  o.include_root = a->get("include-root").value_or("");
+  return serve_command(o, std::cout, std::cerr);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -239,6 +256,9 @@ int run_cli(int argc, char** argv) {
   }
   if (command == "apply") {
     return run_apply(argc, argv);
+  }
+  if (command == "serve") {
+    return run_serve(argc, argv);
   }
   if (command == "report") {
     return run_report(argc, argv);

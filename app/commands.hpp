@@ -75,4 +75,14 @@ struct apply_options {
 /// configuration or a store error.
 int apply_command(const apply_options& o, std::istream& in, std::ostream& out, std::ostream& err);
 
+struct serve_options {
+  std::filesystem::path config;
+  std::filesystem::path db = "baton.db";
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0: any free one (printed)
+  std::filesystem::path include_root;     // --include-root; empty: the config file's folder
+};
+/// Serves the HTTP API until SIGINT or SIGTERM (docs/http.md). 0 after a clean stop; 1
+/// when the engine had stopped after a store error; 2 when it cannot start.
+int serve_command(const serve_options& o, std::ostream& out, std::ostream& err);
+
 }  // namespace baton::app

@@ -4,6 +4,7 @@
 
 #include "base/expected.hpp"
 #include "config/organisation.hpp"
+#include "engine/engine.hpp"
 #include "notifiers/notifier.hpp"
 #include "notifiers/registry.hpp"
 
@@ -14,5 +15,13 @@ namespace baton::app {
 expected<std::unique_ptr<notifiers::notifier_set>> make_notifiers(const config::organisation& org,
                                                                   const notifiers::registry& reg,
                                                                   const std::filesystem::path& base_dir);
+
+/// The notifiers of each configuration version: `current` for `org`'s version (made
+/// already, so that a notifier the current configuration cannot make is an error at
+/// startup), made on demand for an older version an open incident runs under (none, its
+/// deliveries failing and logged, when it cannot be made). `reg` must outlive the result.
+engine::notifier_factory notifiers_by_version(const config::organisation& org,
+                                              std::shared_ptr<notifiers::notifier_set> current,
+                                              const notifiers::registry& reg, std::filesystem::path base_dir);
 
 }  // namespace baton::app

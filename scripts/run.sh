@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job until `baton serve` lands: set up and build, validate the example
-# organisation, run a short demo of the engine on it (virtual clock, SQLite log), then a
-# tabletop exercise with its after-action report.
+# The main job: set up and build, validate the example organisation, then run the
+# service on it (`baton serve`, a SQLite file, the real clock) until Ctrl-C. It prints
+# where to send events, with a curl line that works as printed (docs/http.md).
+#   BATON_DB (default /tmp/baton-serve.db), BATON_LISTEN (default 127.0.0.1:8080)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -10,9 +11,5 @@ baton=${BUILD_DIR:-build}/app/baton
 # validate exits 0 with warnings: the example organisation has deliberate gaps.
 "$baton" validate --config examples/compel/baton.yaml
 echo
-"$baton" demo --config examples/compel/baton.yaml --db "${BATON_DEMO_DB:-/tmp/baton-demo.db}"
-echo
-# A tabletop exercise from examples/tabletop, 2,000 Monte Carlo runs, with the HTML
-# after-action report written beside the demo log.
-report=${BATON_REPORT:-/tmp/baton-tabletop.html}
-"$baton" simulate examples/tabletop/caio-and-backup-away.yaml --runs 2000 --report "$report"
+exec "$baton" serve --config examples/compel/baton.yaml --db "${BATON_DB:-/tmp/baton-serve.db}" \
+  --listen "${BATON_LISTEN:-127.0.0.1:8080}"

@@ -90,9 +90,11 @@ void engine_service::run(const engine_factory& make) {
   {
     std::lock_guard lock(mu_);
     started_ = true;
+    ready_flag_ = eng->stopped().empty();
     ready_.notify_all();
   }
   serve(*eng);
+  ready_flag_ = false;
 }
 
 void engine_service::serve(engine::engine& eng) {
@@ -153,6 +155,7 @@ void engine_service::serve(engine::engine& eng) {
     if (record) {
       eng.record_deliveries();
     }
+    ready_flag_ = eng.stopped().empty();
     for (auto& call : calls) {
       call(eng);
     }

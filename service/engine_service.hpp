@@ -8,6 +8,7 @@
 // operations queue; the next batch takes all of them, up to `max_batch`. Under load a
 // batch holds many operations and each pays a share of one fsync; at a trickle each
 // operation is a batch of its own and waits for nothing.
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -69,6 +70,10 @@ class engine_service {
   /// thread. Deliveries in flight are left: their rows stay pending (at least once).
   void stop();
 
+  /// True once the engine is made and while it can write (it stops for good after a
+  /// store error). Any thread.
+  bool ready() const noexcept { return ready_flag_.load(); }
+
   struct stats {
     std::uint64_t batches = 0;     // batches of queued operations run
     std::uint64_t operations = 0;  // operations in them
@@ -99,6 +104,7 @@ class engine_service {
   bool stopping_ = false;
   bool started_ = false;
   std::exception_ptr start_error_;
+  std::atomic<bool> ready_flag_{false};
   stats stats_;
   // Declared last: made after the rest, and the thread ended (stop()) before they go.
   std::unique_ptr<notifiers::threaded_pipeline> pipeline_;

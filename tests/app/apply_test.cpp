@@ -20,17 +20,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// The reference organisation in a folder of its own (its file notifier writes there).
-std::filesystem::path copy_compel(const test::temp_dir& dir, const std::string& sub) {
-  const auto from = test::compel_config().parent_path();
-  for (const auto& f : std::filesystem::directory_iterator(from)) {
-    if (f.path().extension() == ".yaml") {
-      dir.write(sub + "/" + f.path().filename().string(), test::read_file(f.path()));
-    }
-  }
-  return dir.path() / sub / "baton.yaml";
-}
-
 // A seeded stream over several virtual days: events (a third with customer harm, on a
 // few dedup keys), acknowledgements and resolutions by people of the organisation,
 // and quiet hours in which timeouts, targets and reminders fire.
@@ -88,7 +77,7 @@ TEST_CASE("baton apply killed with SIGKILL at random and restarted ends as an un
   for (std::uint64_t seed : {11u, 12u, 13u}) {
     test::temp_dir dir;
     // One folder for both runs: config.loaded names the files it read.
-    const auto config = copy_compel(dir, "org");
+    const auto config = test::copy_compel(dir, "org");
     const auto ops = dir.write("ops.jsonl", seeded_ops(seed, 400));
     const auto straight_db = dir.path() / "straight.db";
     const auto interrupted_db = dir.path() / "interrupted.db";
@@ -134,7 +123,7 @@ TEST_CASE("baton apply killed with SIGKILL at random and restarted ends as an un
 
 TEST_CASE("a second process on a database another baton is writing refuses to start", "[app]") {
   test::temp_dir dir;
-  const auto config = copy_compel(dir, "org");
+  const auto config = test::copy_compel(dir, "org");
   const auto db = dir.path() / "baton.db";
   // The first reads its operations from a pipe the test keeps open: it holds the
   // database and waits.
@@ -166,7 +155,7 @@ TEST_CASE("a second process on a database another baton is writing refuses to st
 
 TEST_CASE("baton apply refuses a malformed stream before running anything", "[app]") {
   test::temp_dir dir;
-  const auto config = copy_compel(dir, "org");
+  const auto config = test::copy_compel(dir, "org");
   const auto db = dir.path() / "baton.db";
   const std::pair<std::string, std::string> cases[] = {
       {"{\"at\": \"2026-11-23T09:00:00Z\", \"op\": \"event\", \"event\": {\"type\": \"incident\"}}\nnot json\n",

@@ -14,6 +14,7 @@
 #include "notifiers/recording_notifier.hpp"
 #include "service/engine_service.hpp"
 #include "store/sqlite_store.hpp"
+#include "tests/support/service_rig.hpp"
 #include "tests/support/test_support.hpp"
 
 using namespace baton;
@@ -22,17 +23,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using steady = std::chrono::steady_clock;
-
-// A wall clock the test moves, readable from the engine thread.
-class test_clock final : public engine::clock {
- public:
-  explicit test_clock(timestamp t) : ms_(to_epoch_ms(t)) {}
-  timestamp now() const override { return from_epoch_ms(ms_.load()); }
-  void advance(duration d) { ms_ += d.count(); }
-
- private:
-  std::atomic<std::int64_t> ms_;
-};
 
 // Opens once, counts down from other threads, wait() bounded.
 class latch {
@@ -75,59 +65,10 @@ class counter {
   int n_ = 0;
 };
 
-struct rig {
-  test::temp_dir dir;
-  test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
-  std::shared_ptr<const config::organisation> org;
-  std::filesystem::path db_path = dir.path() / "baton.db";
-  std::unique_ptr<store::sqlite_store> db;
-  std::shared_ptr<notifiers::notifier_set> set = std::make_shared<notifiers::notifier_set>();
-  std::vector<notifiers::recording_notifier*> recorders;
-  std::unique_ptr<service::engine_service> svc;
-
-  explicit rig(service::engine_service::options o = {}) {
-    auto loaded = config::load(std::filesystem::path(BATON_SOURCE_DIR) / "examples/compel/baton.yaml", clock.now());
-    REQUIRE(loaded.org != nullptr);
-    org = loaded.org;
-    for (const auto& n : org->notifiers) {
-      auto r = std::make_unique<notifiers::recording_notifier>(n.id);
-      recorders.push_back(r.get());
-      set->add(std::move(r));
-    }
-    db = std::make_unique<store::sqlite_store>(db_path);
-    svc = std::make_unique<service::engine_service>(
-        clock,
-        [this](notifiers::delivery_pipeline& pipeline) {
-          return std::make_unique<engine::engine>(
-              clock, *db, [this](const config::organisation&) { return set; }, org, pipeline);
-        },
-        o);
-  }
-
-  engine::submit_op event(int i) const {
-    engine::submit_op op;
-    op.e.type = "anomaly";
-    op.e.system = org->systems[static_cast<std::size_t>(i) % org->systems.size()].id;
-    op.e.severity = "high";
-    op.e.summary = "metric out of bounds";
-    op.e.dedup_key = "svc-" + std::to_string(i);
-    op.actor = "integration:test";
-    return op;
-  }
-
-  std::size_t delivered() const {
-    std::size_t n = 0;
-    for (const auto* r : recorders) {
-      n += r->count();
-    }
-    return n;
-  }
-};
-
 }  // namespace
 
 TEST_CASE("operations queued while a batch runs share the next commit, answered after it", "[service]") {
-  rig r;
+  test::service_rig r;
   latch engine_held;
   latch release;
   counter answered;
@@ -166,7 +107,7 @@ TEST_CASE("operations queued while a batch runs share the next commit, answered 
 TEST_CASE("a full queue refuses an operation and queues nothing", "[service]") {
   service::engine_service::options o;
   o.queue_capacity = 5;
-  rig r(o);
+  test::service_rig r(o);
   latch engine_held;
   latch release;
   counter answered;
@@ -190,7 +131,7 @@ TEST_CASE("a full queue refuses an operation and queues nothing", "[service]") {
 }
 
 TEST_CASE("timers fire on the service's clock", "[service]") {
-  rig r;
+  test::service_rig r;
   counter answered;
   REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) { answered.add(); }));
   REQUIRE(answered.wait_for(1));
@@ -212,7 +153,7 @@ TEST_CASE("timers fire on the service's clock", "[service]") {
 }
 
 TEST_CASE("deliveries go out on the pipeline and their outcomes are recorded", "[service]") {
-  rig r;
+  test::service_rig r;
   counter answered;
   REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) { answered.add(); }));
   REQUIRE(answered.wait_for(1));
@@ -227,7 +168,7 @@ TEST_CASE("deliveries go out on the pipeline and their outcomes are recorded", "
 }
 
 TEST_CASE("stop runs and commits everything queued", "[service]") {
-  rig r;
+  test::service_rig r;
   counter answered;
   std::atomic<int> ok{0};
   for (int i = 0; i < 50; ++i) {
@@ -245,7 +186,7 @@ TEST_CASE("stop runs and commits everything queued", "[service]") {
 
 TEST_CASE("an engine that cannot start is the service's constructor's error", "[service]") {
   test::temp_dir dir;
-  test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
+  test::test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
   CHECK_THROWS_WITH(service::engine_service(clock,
                                             [](notifiers::delivery_pipeline&) -> std::unique_ptr<engine::engine> {
                                               throw std::runtime_error("recovery refused: damaged");

@@ -70,4 +70,14 @@ std::filesystem::path source_dir() { return BATON_SOURCE_DIR; }
 
 std::filesystem::path compel_config() { return source_dir() / "examples" / "compel" / "baton.yaml"; }
 
+std::filesystem::path copy_compel(const temp_dir& dir, const std::string& sub) {
+  const auto from = compel_config().parent_path();
+  for (const auto& f : std::filesystem::directory_iterator(from)) {
+    if (f.path().extension() == ".yaml") {
+      dir.write(sub + "/" + f.path().filename().string(), read_file(f.path()));
+    }
+  }
+  return dir.path() / sub / "baton.yaml";
+}
+
 }  // namespace baton::test

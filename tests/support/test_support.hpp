@@ -42,5 +42,8 @@ std::filesystem::path source_dir();
 
 /// examples/compel/baton.yaml
 std::filesystem::path compel_config();
+/// The reference organisation's files copied into `dir`/`sub` (its file notifier then
+/// writes there); the root file's path.
+std::filesystem::path copy_compel(const temp_dir& dir, const std::string& sub);
 
 }  // namespace baton::test

@@ -1,0 +1,140 @@
+// `baton serve`: the engine as a service behind the HTTP API, on a SQLite file, on the
+// real clock, until SIGINT or SIGTERM. See docs/http.md.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <optional>
+
+#include "app/commands.hpp"
+#include "app/wiring.hpp"
+#include "base/text.hpp"
+#include "config/loader.hpp"
+#include "http/routes.hpp"
+#include "http/server.hpp"
+#include "notifiers/registry.hpp"
+#include "service/engine_service.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/writer_lock.hpp"
+
+namespace baton::app {
+namespace {
+
+struct address {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// HOST:PORT, the host an IPv4 or IPv6 address ([::1]:8080), the port 0..65535.
+std::optional<address> parse_listen(std::string_view text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  unsigned n = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+  if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || n > 65'535) {
+    return std::nullopt;
+  }
+  return address{std::string(host), static_cast<std::uint16_t>(n)};
+}
+
+}  // namespace
+
+int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) {
+  const auto listen = parse_listen(o.listen);
+  if (!listen) {
+    err << fmt::format("baton serve: --listen {}: expected HOST:PORT, e.g. 127.0.0.1:8080\n", printable(o.listen));
+    return 2;
+  }
+  // SIGINT and SIGTERM are waited for, not handled: blocked here, before any thread
+  // starts, so every thread inherits the mask and sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::unique_ptr<store::writer_lock> lock;
+  std::unique_ptr<store::sqlite_store> db;
+  try {
+    lock = std::make_unique<store::writer_lock>(o.db);
+    db = std::make_unique<store::sqlite_store>(o.db);
+  } catch (const std::exception& e) {
+    err << "baton serve: " << printable(e.what()) << '\n';
+    return 2;
+  }
+  engine::real_clock clock;
+  auto loaded = config::load(o.config, clock.now(), config::load_options{o.include_root});
+  if (loaded.org == nullptr) {
+    for (const auto& d : loaded.diagnostics.items()) {
+      if (d.level == config::severity::error) {
+        err << printable(config::to_string(d)) << '\n';
+      }
+    }
+    err << "baton serve: the configuration is invalid\n";
+    return 2;
+  }
+  notifiers::registry reg;
+  notifiers::register_builtin_notifiers(reg);
+  const auto base_dir = o.config.parent_path();
+  auto made = make_notifiers(*loaded.org, reg, base_dir);
+  if (!made) {
+    err << "baton serve: " << printable(made.error()) << '\n';
+    return 2;
+  }
+  auto by_version = notifiers_by_version(*loaded.org, std::move(*made), reg, base_dir);
+  std::unique_ptr<service::engine_service> svc;
+  std::unique_ptr<http::server> srv;
+  try {
+    svc = std::make_unique<service::engine_service>(clock, [&](notifiers::delivery_pipeline& pipeline) {
+      return std::make_unique<engine::engine>(clock, *db, by_version, loaded.org, pipeline);
+    });
+    srv = std::make_unique<http::server>(listen->host, listen->port, http::make_routes(*svc));
+  } catch (const std::exception& e) {
+    err << "baton serve: " << printable(e.what()) << '\n';
+    return 2;
+  }
+  std::size_t open = 0;
+  std::size_t timers = 0;
+  std::size_t in_flight = 0;
+  std::string version;
+  svc->with_engine([&](engine::engine& eng) {
+    open = eng.open_incidents();
+    timers = eng.pending_timers();
+    in_flight = eng.deliveries_in_flight();
+    version = eng.current_config()->version;
+  });
+  srv->start();
+  const bool v6 = listen->host.find(':') != std::string::npos;
+  const std::string base = fmt::format("http://{}:{}", v6 ? "[" + listen->host + "]" : listen->host, srv->port());
+  const std::string system = loaded.org->systems.empty() ? "my-system" : loaded.org->systems.front().id;
+  out << fmt::format("baton serve: listening on {} (database {}, configuration {} version {})\n", base,
+                     o.db.string(), o.config.string(), version);
+  out << fmt::format("baton serve: {} open incidents, {} pending timers, {} deliveries going out again\n", open,
+                     timers, in_flight);
+  out << "baton serve: send an event with\n";
+  out << fmt::format(
+      "  curl -sS -X POST {}/v1/events -H 'Content-Type: application/json' -d '{{\"type\":\"anomaly\","
+      "\"system\":\"{}\",\"severity\":\"high\",\"summary\":\"first test event\",\"dedup_key\":\"try-1\"}}'\n",
+      base, system);
+  out << "baton serve: Ctrl-C (SIGINT) or SIGTERM stops it\n" << std::flush;
+
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  out << fmt::format("baton serve: {}: committing what is queued and stopping\n", strsignal(signal)) << std::flush;
+  const bool healthy = svc->ready();  // false: the engine stopped after a store error
+  srv->stop();
+  svc->stop();
+  out << "baton serve: stopped\n";
+  return healthy ? 0 : 1;
+}
+
+}  // namespace baton::app

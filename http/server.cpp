@@ -1,0 +1,247 @@
+#include "http/server.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <stdexcept>
+
+namespace baton::http {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+response error_response(unsigned status, std::string_view code, std::string_view message) {
+  boost::json::object inner;
+  inner["code"] = code;
+  inner["message"] = message;
+  boost::json::object o;
+  o["error"] = std::move(inner);
+  return {status, boost::json::serialize(o), "application/json", {}};
+}
+
+// Sessions and handlers refer to it by reference: it outlives them, since destroying
+// `ioc` (its last member to go but the acceptor) destroys every handler still pending.
+struct server::impl {
+  impl(const std::string& host, std::uint16_t port, handler h, server_options o)
+      : opts(o), on_request(std::move(h)), ioc(static_cast<int>(o.threads)), acceptor(net::make_strand(ioc)) {
+    boost::system::error_code ec;
+    const auto address = net::ip::make_address(host, ec);
+    if (ec) {
+      throw std::runtime_error(fmt::format("cannot listen on {}:{}: {} is not an IP address", host, port, host));
+    }
+    const tcp::endpoint at{address, port};
+    auto fail = [&](const char* what) {
+      if (ec) {
+        throw std::runtime_error(fmt::format("cannot listen on {}:{}: {}: {}", host, port, what, ec.message()));
+      }
+    };
+    acceptor.open(at.protocol(), ec);
+    fail("open");
+    acceptor.set_option(net::socket_base::reuse_address(true), ec);
+    fail("set_option");
+    acceptor.bind(at, ec);
+    fail("bind");
+    acceptor.listen(net::socket_base::max_listen_connections, ec);
+    fail("listen");
+  }
+
+  void accept() {
+    acceptor.async_accept(net::make_strand(ioc), [self = this](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (ec == net::error::operation_aborted || !self->acceptor.is_open()) {
+          return;  // stopping
+        }
+      } else if (self->open_connections.load() >= self->opts.max_connections) {
+        boost::system::error_code ignored;
+        socket.close(ignored);  // at the cap: refused at once rather than queued
+      } else {
+        self->start_session(std::move(socket));
+      }
+      self->accept();
+    });
+  }
+
+  void start_session(tcp::socket socket);
+
+  server_options opts;
+  handler on_request;
+  std::atomic<std::size_t> open_connections{0};
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+};
+
+namespace {
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(tcp::socket socket, server::impl& owner) : stream_(std::move(socket)), owner_(&owner) {
+    ++owner_->open_connections;
+  }
+  ~session() { --owner_->open_connections; }
+
+  void start() {
+    net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(owner_->opts.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(owner_->opts.header_limit));
+    stream_.expires_after(owner_->opts.read_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    if (ec == bhttp::error::end_of_stream || ec == net::error::eof) {
+      // The client is done sending (it may have half-closed): nothing more to answer.
+      close();
+      return;
+    }
+    if (ec == bhttp::error::body_limit) {
+      answer(error_response(413, "body_too_large",
+                            fmt::format("the body is larger than {} bytes", owner_->opts.body_limit)),
+             false);
+      return;
+    }
+    if (ec == bhttp::error::header_limit) {
+      answer(error_response(431, "headers_too_large",
+                            fmt::format("the headers are larger than {} bytes", owner_->opts.header_limit)),
+             false);
+      return;
+    }
+    if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) {
+      close();
+      return;
+    }
+    if (ec) {
+      // Not HTTP: answer once, then close (the stream cannot be trusted to continue).
+      answer(error_response(400, "bad_request", fmt::format("not an HTTP/1.1 request: {}", ec.message())), false);
+      return;
+    }
+    auto& m = parser_->get();
+    keep_alive_ = m.keep_alive();
+    request r;
+    r.method = std::string(m.method_string());
+    r.target = std::string(m.target());
+    r.content_type = std::string(m[bhttp::field::content_type]);
+    r.authorization = std::string(m[bhttp::field::authorization]);
+    r.idempotency_key = std::string(m["Idempotency-Key"]);
+    r.body = std::move(m.body());
+    // No time limit while the handler works (the engine commits): the answer comes.
+    stream_.expires_never();
+    auto self = shared_from_this();
+    owner_->on_request(std::move(r), [self](response out) {
+      net::post(self->stream_.get_executor(),
+                [self, out = std::move(out)]() mutable { self->answer(std::move(out), self->keep_alive_); });
+    });
+  }
+
+  void answer(response r, bool keep_alive) {
+    auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
+    res->set(bhttp::field::server, "baton");
+    res->set(bhttp::field::content_type, r.content_type);
+    for (auto& [name, value] : r.headers) {
+      res->set(name, value);
+    }
+    res->body() = std::move(r.body);
+    res->keep_alive(keep_alive);
+    res->prepare_payload();
+    stream_.expires_after(owner_->opts.read_timeout);  // a client that never reads is let go
+    bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->close();
+      } else if (!res->keep_alive()) {
+        self->linger_close();
+      } else {
+        self->read();
+      }
+    });
+  }
+
+  // After an answer that ends the connection (an error, or the client asked): stop
+  // sending, then read and drop what the client is still sending, for a while, before
+  // closing. Closing with unread bytes would reset the connection, and a reset can take
+  // the answer with it before the client reads it.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::min<std::chrono::milliseconds>(owner_->opts.read_timeout, std::chrono::seconds{5}));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(discard_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > max_drained) {
+        self->stream_.close();
+        return;
+      }
+      self->drain();
+    });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  server::impl* owner_;
+  bool keep_alive_ = true;
+  static constexpr std::size_t max_drained = 16 * 1024 * 1024;
+  std::array<char, 4096> discard_{};
+  std::size_t drained_ = 0;
+};
+
+}  // namespace
+
+void server::impl::start_session(tcp::socket socket) {
+  std::make_shared<session>(std::move(socket), *this)->start();
+}
+
+server::server(const std::string& host, std::uint16_t port, handler h, server_options o)
+    : impl_(std::make_unique<impl>(host, port, std::move(h), o)) {}
+
+server::~server() { stop(); }
+
+std::uint16_t server::port() const noexcept { return impl_->acceptor.local_endpoint().port(); }
+
+void server::start() {
+  impl_->accept();
+  for (unsigned i = 0; i < std::max(1u, impl_->opts.threads); ++i) {
+    threads_.emplace_back([i = impl_.get()] { i->ioc.run(); });
+  }
+}
+
+void server::stop() {
+  if (threads_.empty()) {
+    return;
+  }
+  impl_->ioc.stop();
+  for (auto& t : threads_) {
+    t.join();
+  }
+  threads_.clear();
+  // No thread runs it now: the acceptor can be closed from here.
+  boost::system::error_code ignored;
+  impl_->acceptor.close(ignored);
+}
+
+std::size_t server::connections() const noexcept { return impl_->open_connections.load(); }
+
+}  // namespace baton::http

@@ -1,0 +1,101 @@
+// `baton serve` as a real process: it prints where to send events, answers them over
+// real HTTP on 127.0.0.1, refuses a second process on its database, and stops cleanly
+// on SIGTERM with everything committed. Every wait is bounded.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "store/sqlite_store.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/test_support.hpp"
+
+using namespace baton;
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+namespace bhttp = boost::beast::http;
+
+namespace {
+
+// Waits (bounded) until `path` holds a line matching `pattern`; its first group.
+std::optional<std::string> wait_for_line(const std::filesystem::path& path, const std::regex& pattern,
+                                         std::chrono::seconds bound = 20s) {
+  const auto until = std::chrono::steady_clock::now() + bound;
+  while (std::chrono::steady_clock::now() < until) {
+    if (std::filesystem::exists(path)) {
+      std::smatch m;
+      const auto text = test::read_file(path);
+      if (std::regex_search(text, m, pattern)) {
+        return m[1].str();
+      }
+    }
+    // Waiting for another process to start: a short pause between looks.
+    std::this_thread::sleep_for(10ms);
+  }
+  return std::nullopt;
+}
+
+bhttp::response<bhttp::string_body> post(std::uint16_t port, const std::string& target, const std::string& body) {
+  net::io_context ioc;
+  net::ip::tcp::socket socket(ioc);
+  socket.connect({net::ip::make_address("127.0.0.1"), port});
+  bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
+  req.set(bhttp::field::host, "127.0.0.1");
+  req.set(bhttp::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
+  bhttp::write(socket, req);
+  boost::beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  bhttp::read(socket, buffer, res);
+  return res;
+}
+
+}  // namespace
+
+TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and stops cleanly on SIGTERM",
+          "[app][serve]") {
+  test::temp_dir dir;
+  const auto config = test::copy_compel(dir, "org");
+  const auto db = dir.path() / "baton.db";
+  const auto output = dir.path() / "serve.out";
+  test::child_process serve({BATON_BINARY, "serve", "--config", config.string(), "--db", db.string(), "--listen",
+                             "127.0.0.1:0"},
+                            output);
+  const auto port_text = wait_for_line(output, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
+  REQUIRE(port_text.has_value());
+  const auto port = static_cast<std::uint16_t>(std::stoi(*port_text));
+  CHECK_THAT(test::read_file(output), Catch::Contains("curl -sS -X POST http://127.0.0.1:" + *port_text +
+                                                      "/v1/events"));
+
+  auto res = post(port, "/v1/events",
+                  R"({"type":"incident","system":"credit-scoring","severity":"high","summary":"harm",)"
+                  R"("dedup_key":"s1","attrs":{"customer_harm":true}})");
+  REQUIRE(res.result_int() == 202);
+  CHECK_THAT(res.body(), Catch::Contains("\"incident\":1"));
+
+  // A second process on the same database refuses, naming the file.
+  const auto second_out = dir.path() / "second.out";
+  test::child_process second({BATON_BINARY, "serve", "--config", config.string(), "--db", db.string(), "--listen",
+                              "127.0.0.1:0"},
+                             second_out);
+  CHECK(second.wait_for(20s) == 2);
+  CHECK_THAT(test::read_file(second_out), Catch::Contains(db.string()));
+
+  serve.kill(SIGTERM);
+  CHECK(serve.wait_for(20s) == 0);
+  CHECK_THAT(test::read_file(output), Catch::Contains("baton serve: stopped"));
+  store::sqlite_store after(db);
+  const auto inc = after.find_incident(1);
+  REQUIRE(inc.has_value());
+  CHECK(inc->event_count == 1);
+  // The file notifier of the copied organisation wrote the pages beside it.
+  CHECK(std::filesystem::exists(config.parent_path() / "notifications.jsonl"));
+}

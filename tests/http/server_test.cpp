@@ -1,0 +1,226 @@
+// The HTTP server and routes (http/server.hpp, http/routes.hpp): a real server on
+// 127.0.0.1 on an ephemeral port, a real HTTP client (Beast, synchronous), the engine
+// service on a real SQLite file behind it. Every wait is bounded.
+#include <catch2/catch.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <thread>
+
+#include "http/routes.hpp"
+#include "http/server.hpp"
+#include "tests/support/service_rig.hpp"
+
+using namespace baton;
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+namespace {
+
+// One keep-alive connection to the server.
+class client {
+ public:
+  explicit client(std::uint16_t port) : socket_(ioc_) {
+    socket_.connect({net::ip::make_address("127.0.0.1"), port});
+  }
+
+  bhttp::response<bhttp::string_body> send(bhttp::verb method, const std::string& target, const std::string& body = "",
+                                           const std::string& content_type = "application/json",
+                                           const std::string& idempotency_key = "") {
+    bhttp::request<bhttp::string_body> req{method, target, 11};
+    req.set(bhttp::field::host, "127.0.0.1");
+    if (!body.empty()) {
+      req.set(bhttp::field::content_type, content_type);
+    }
+    if (!idempotency_key.empty()) {
+      req.set("Idempotency-Key", idempotency_key);
+    }
+    req.body() = body;
+    req.prepare_payload();
+    bhttp::write(socket_, req);
+    return receive();
+  }
+
+  bhttp::response<bhttp::string_body> receive() {
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    bhttp::read(socket_, buffer_, parser);
+    return parser.release();
+  }
+
+  void write_raw(std::string_view bytes) { net::write(socket_, net::buffer(bytes.data(), bytes.size())); }
+  void shutdown_send() { socket_.shutdown(tcp::socket::shutdown_send); }
+  /// True when the server has closed the connection (a read ends at end of stream).
+  bool closed_by_server() {
+    beast::error_code ec;
+    char byte = 0;
+    socket_.read_some(net::buffer(&byte, 1), ec);
+    return ec == net::error::eof;
+  }
+
+ private:
+  net::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+boost::json::object json_of(const bhttp::response<bhttp::string_body>& r) {
+  return boost::json::parse(r.body()).as_object();
+}
+
+std::string code_of(const bhttp::response<bhttp::string_body>& r) {
+  return std::string(json_of(r).at("error").at("code").as_string());
+}
+
+struct http_rig {
+  explicit http_rig(http::server_options o = {}) : srv("127.0.0.1", 0, http::make_routes(*svc.svc), o) {
+    srv.start();
+  }
+  ~http_rig() {
+    srv.stop();
+    svc.svc->stop();
+  }
+  test::service_rig svc;
+  http::server srv;
+};
+
+const std::string event_body =
+    R"({"type":"anomaly","system":"credit-scoring","severity":"high","summary":"drift","dedup_key":"k1"})";
+
+// Waits (bounded) until the server holds `n` connections.
+bool connections_become(const http::server& srv, std::size_t n) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (srv.connections() != n && std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+  return srv.connections() == n;
+}
+
+}  // namespace
+
+TEST_CASE("an event posted is answered 202 once committed, and joins its open incident", "[http]") {
+  http_rig r;
+  client c(r.srv.port());
+  auto first = c.send(bhttp::verb::post, "/v1/events", event_body);
+  REQUIRE(first.result_int() == 202);
+  CHECK(first[bhttp::field::content_type] == "application/json");
+  auto o = json_of(first);
+  CHECK(o.at("incident").as_int64() == 1);
+  CHECK(o.at("created").as_bool());
+  // On disk already: another connection to the file sees it.
+  auto reader = store::sqlite_store::open_read_only(r.svc.db_path);
+  CHECK(reader->find_incident(1).has_value());
+  // The same key on the same keep-alive connection: deduplicated.
+  auto second = c.send(bhttp::verb::post, "/v1/events", event_body);
+  REQUIRE(second.result_int() == 202);
+  CHECK(json_of(second).at("incident").as_int64() == 1);
+  CHECK_FALSE(json_of(second).at("created").as_bool());
+}
+
+TEST_CASE("a request repeated with its Idempotency-Key gets the first answer and changes nothing", "[http]") {
+  http_rig r;
+  client c(r.srv.port());
+  auto a = c.send(bhttp::verb::post, "/v1/events", event_body, "application/json", "retry-1");
+  auto b = c.send(bhttp::verb::post, "/v1/events", event_body, "application/json", "retry-1");
+  REQUIRE(a.result_int() == 202);
+  REQUIRE(b.result_int() == 202);
+  CHECK_FALSE(json_of(a).at("replayed").as_bool());
+  CHECK(json_of(b).at("replayed").as_bool());
+  CHECK(r.svc.db->find_incident(1)->event_count == 1);
+}
+
+TEST_CASE("bad requests are answered with a JSON error and never reach the engine", "[http]") {
+  http::server_options o;
+  o.body_limit = 4096;
+  http_rig r(o);
+  client c(r.srv.port());
+  auto malformed = c.send(bhttp::verb::post, "/v1/events", R"({"type":)");
+  CHECK(malformed.result_int() == 400);
+  CHECK(code_of(malformed) == "malformed_json");
+  auto media = c.send(bhttp::verb::post, "/v1/events", event_body, "text/plain");
+  CHECK(media.result_int() == 415);
+  auto not_object = c.send(bhttp::verb::post, "/v1/events", "[1,2]");
+  CHECK(not_object.result_int() == 422);
+  auto typo = c.send(bhttp::verb::post, "/v1/events", R"({"type":"anomaly","dedupkey":"x"})");
+  CHECK(typo.result_int() == 422);
+  CHECK(code_of(typo) == "invalid_event");
+  CHECK_THAT(json_of(typo).at("error").at("message").as_string().c_str(), Catch::Contains("unknown field \"dedupkey\""));
+  auto wrong_type = c.send(bhttp::verb::post, "/v1/events", R"({"type":7})");
+  CHECK(wrong_type.result_int() == 422);
+  auto no_type = c.send(bhttp::verb::post, "/v1/events", R"({"system":"credit-scoring"})");
+  CHECK(no_type.result_int() == 422);
+  auto method = c.send(bhttp::verb::get, "/v1/events");
+  CHECK(method.result_int() == 405);
+  CHECK(method[bhttp::field::allow] == "POST");
+  auto missing = c.send(bhttp::verb::get, "/v2/nothing");
+  CHECK(missing.result_int() == 404);
+  // None of it reached the engine: no incident, no log record but the config load.
+  CHECK(r.svc.db->incidents(false).empty());
+  // Too large: 413, and the connection is closed (the rest of the body is not read).
+  const std::string huge = R"({"type":"anomaly","summary":")" + std::string(8000, 'x') + R"("})";
+  auto big = c.send(bhttp::verb::post, "/v1/events", huge);
+  CHECK(big.result_int() == 413);
+  CHECK(code_of(big) == "body_too_large");
+}
+
+TEST_CASE("health and readiness", "[http]") {
+  http_rig r;
+  client c(r.srv.port());
+  CHECK(c.send(bhttp::verb::get, "/healthz").result_int() == 200);
+  auto ready = c.send(bhttp::verb::get, "/readyz");
+  CHECK(ready.result_int() == 200);
+  CHECK(json_of(ready).at("status").as_string() == "ready");
+}
+
+TEST_CASE("a connection the client ends, whole or half, is closed and forgotten", "[http]") {
+  http_rig r;
+  {
+    client idle(r.srv.port());
+    REQUIRE(connections_become(r.srv, 1));
+  }  // closed without a request
+  CHECK(connections_become(r.srv, 0));
+  client half(r.srv.port());
+  half.write_raw("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  half.shutdown_send();  // half-closed: the answer still comes, then the server closes
+  auto res = half.receive();
+  CHECK(res.result_int() == 200);
+  CHECK(half.closed_by_server());
+  CHECK(connections_become(r.srv, 0));
+}
+
+TEST_CASE("a slow client holds up nobody, and is cut off at the read timeout", "[http]") {
+  http::server_options o;
+  o.read_timeout = std::chrono::milliseconds{300};
+  http_rig r(o);
+  client slow(r.srv.port());
+  slow.write_raw("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+  client quick(r.srv.port());
+  CHECK(quick.send(bhttp::verb::post, "/v1/events", event_body).result_int() == 202);
+  // The slow request never completes: the server closes it once its time is up.
+  CHECK(slow.closed_by_server());
+}
+
+TEST_CASE("requests pipelined on one connection are answered in order", "[http]") {
+  http_rig r;
+  client c(r.srv.port());
+  std::string pipelined;
+  for (int i = 0; i < 3; ++i) {
+    const std::string body = R"({"type":"anomaly","system":"credit-scoring","dedup_key":"p)" + std::to_string(i) +
+                             R"("})";
+    pipelined += "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+                 std::to_string(body.size()) + "\r\n\r\n" + body;
+  }
+  c.write_raw(pipelined);
+  for (std::int64_t i = 1; i <= 3; ++i) {
+    auto res = c.receive();
+    REQUIRE(res.result_int() == 202);
+    CHECK(json_of(res).at("incident").as_int64() == i);
+  }
+}
