@@ -9,9 +9,15 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "store/sqlite_store.hpp"
 #include "tests/support/child_process.hpp"
@@ -98,4 +104,77 @@ TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and st
   CHECK(inc->event_count == 1);
   // The file notifier of the copied organisation wrote the pages beside it.
   CHECK(std::filesystem::exists(config.parent_path() / "notifications.jsonl"));
+}
+
+TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load", "[app][serve]") {
+  test::temp_dir dir;
+  const auto config = test::copy_compel(dir, "org");
+  const auto db = dir.path() / "baton.db";
+  std::vector<std::string> answered;  // dedup keys answered 202
+  for (int round = 0; round < 2; ++round) {
+    const auto output = dir.path() / ("serve-" + std::to_string(round) + ".out");
+    test::child_process serve({BATON_BINARY, "serve", "--config", config.string(), "--db", db.string(), "--listen",
+                               "127.0.0.1:0"},
+                              output);
+    const auto port_text = wait_for_line(output, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
+    REQUIRE(port_text.has_value());
+    const auto port = static_cast<std::uint16_t>(std::stoi(*port_text));
+    if (round == 1) {
+      // Restarted: everything answered before the kill was recovered, and perhaps a
+      // few committed whose answers the kill cut off.
+      const auto open = wait_for_line(output, std::regex(R"(baton serve: (\d+) open incidents)"));
+      REQUIRE(open.has_value());
+      CHECK(std::stoul(*open) >= answered.size());
+    }
+    // Four clients post distinct events; the process is killed while they do.
+    std::mutex mu;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < 4; ++c) {
+      clients.emplace_back([&, c] {
+        for (int i = 0; !stop.load() && i < 5'000; ++i) {
+          const std::string key = fmt::format("r{}-c{}-{}", round, c, i);
+          try {
+            auto res = post(port, "/v1/events",
+                            R"({"type":"anomaly","system":"credit-scoring","dedup_key":")" + key + R"("})");
+            if (res.result_int() == 202) {
+              std::lock_guard lock(mu);
+              answered.push_back(key);
+            }
+          } catch (const std::exception&) {
+            return;  // the server is gone
+          }
+        }
+      });
+    }
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    for (;;) {
+      {
+        std::lock_guard lock(mu);
+        if (answered.size() >= static_cast<std::size_t>(200 * (round + 1)) ||
+            std::chrono::steady_clock::now() > until) {
+          break;
+        }
+      }
+      std::this_thread::sleep_for(1ms);
+    }
+    serve.kill(round == 0 ? SIGKILL : SIGTERM);
+    stop = true;
+    for (auto& t : clients) {
+      t.join();
+    }
+    REQUIRE(serve.wait_for(20s).has_value());
+    // Every key answered 202 has its incident in the database.
+    auto reader = store::sqlite_store::open_read_only(db);
+    std::set<std::string> keys;
+    for (const auto& inc : reader->incidents(false)) {
+      keys.insert(inc.dedup_key);
+    }
+    std::size_t missing = 0;
+    for (const auto& k : answered) {
+      missing += keys.contains(k) ? 0 : 1;
+    }
+    CHECK(answered.size() >= static_cast<std::size_t>(200 * (round + 1)));
+    CHECK(missing == 0);
+  }
 }
