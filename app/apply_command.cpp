@@ -195,24 +195,8 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
     err << fmt::format("baton apply: {} holds no operations\n", ops_name);
     return 2;
   }
-  auto loaded = config::load(o.config, ops->front().at, config::load_options{o.include_root});
-  if (loaded.org == nullptr) {
-    for (const auto& d : loaded.diagnostics.items()) {
-      if (d.level == config::severity::error) {
-        err << printable(config::to_string(d)) << '\n';
-      }
-    }
-    err << "baton apply: the configuration is invalid\n";
-    return 2;
-  }
-  notifiers::registry reg;
-  notifiers::register_builtin_notifiers(reg);
-  // The current configuration's notifiers must be made; an older version's (for an
-  // incident opened under it) that cannot be made leaves its deliveries failing, logged.
-  const auto base_dir = o.config.parent_path();
-  auto notifiers = make_notifiers(*loaded.org, reg, base_dir);
-  if (!notifiers) {
-    err << "baton apply: " << printable(notifiers.error()) << '\n';
+  auto rt = load_runtime(o.config, o.include_root, ops->front().at, "baton apply", err);
+  if (rt == nullptr) {
     return 2;
   }
   try {
@@ -229,8 +213,7 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
       start = std::max(start, *t);
     }
     engine::manual_clock clock(start);
-    engine::engine eng(clock, st, notifiers_by_version(*loaded.org, std::move(*notifiers), reg, base_dir),
-                       loaded.org);
+    engine::engine eng(clock, st, rt->notifiers, rt->org);
     if (done > 0) {
       out << fmt::format("resuming after line {}\n", done);
     }

@@ -72,30 +72,15 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
     return 2;
   }
   engine::real_clock clock;
-  auto loaded = config::load(o.config, clock.now(), config::load_options{o.include_root});
-  if (loaded.org == nullptr) {
-    for (const auto& d : loaded.diagnostics.items()) {
-      if (d.level == config::severity::error) {
-        err << printable(config::to_string(d)) << '\n';
-      }
-    }
-    err << "baton serve: the configuration is invalid\n";
+  auto rt = load_runtime(o.config, o.include_root, clock.now(), "baton serve", err);
+  if (rt == nullptr) {
     return 2;
   }
-  notifiers::registry reg;
-  notifiers::register_builtin_notifiers(reg);
-  const auto base_dir = o.config.parent_path();
-  auto made = make_notifiers(*loaded.org, reg, base_dir);
-  if (!made) {
-    err << "baton serve: " << printable(made.error()) << '\n';
-    return 2;
-  }
-  auto by_version = notifiers_by_version(*loaded.org, std::move(*made), reg, base_dir);
   std::unique_ptr<service::engine_service> svc;
   std::unique_ptr<http::server> srv;
   try {
     svc = std::make_unique<service::engine_service>(clock, [&](notifiers::delivery_pipeline& pipeline) {
-      return std::make_unique<engine::engine>(clock, *db, by_version, loaded.org, pipeline);
+      return std::make_unique<engine::engine>(clock, *db, rt->notifiers, rt->org, pipeline);
     });
     srv = std::make_unique<http::server>(listen->host, listen->port, http::make_routes(*svc));
   } catch (const std::exception& e) {
@@ -115,7 +100,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   srv->start();
   const bool v6 = listen->host.find(':') != std::string::npos;
   const std::string base = fmt::format("http://{}:{}", v6 ? "[" + listen->host + "]" : listen->host, srv->port());
-  const std::string system = loaded.org->systems.empty() ? "my-system" : loaded.org->systems.front().id;
+  const std::string system = rt->org->systems.empty() ? "my-system" : rt->org->systems.front().id;
   out << fmt::format("baton serve: listening on {} (database {}, configuration {} version {})\n", base,
                      o.db.string(), o.config.string(), version);
   out << fmt::format("baton serve: {} open incidents, {} pending timers, {} deliveries going out again\n", open,

@@ -1,5 +1,8 @@
 #include "app/wiring.hpp"
 
+#include "base/text.hpp"
+#include "config/loader.hpp"
+
 namespace baton::app {
 
 expected<std::unique_ptr<notifiers::notifier_set>> make_notifiers(const config::organisation& org,
@@ -27,6 +30,33 @@ engine::notifier_factory notifiers_by_version(const config::organisation& org,
     auto made = make_notifiers(o, reg, base_dir);
     return made ? std::shared_ptr<notifiers::notifier_set>(std::move(*made)) : nullptr;
   };
+}
+
+std::unique_ptr<runtime> load_runtime(const std::filesystem::path& config, const std::filesystem::path& include_root,
+                                      timestamp now, std::string_view command, std::ostream& err) {
+  auto loaded = config::load(config, now, config::load_options{include_root});
+  if (loaded.org == nullptr) {
+    for (const auto& d : loaded.diagnostics.items()) {
+      if (d.level == config::severity::error) {
+        err << printable(config::to_string(d)) << '\n';
+      }
+    }
+    err << command << ": the configuration is invalid\n";
+    return nullptr;
+  }
+  auto rt = std::make_unique<runtime>();
+  rt->org = loaded.org;
+  notifiers::register_builtin_notifiers(rt->registry);
+  // The current configuration's notifiers must be made; an older version's (for an
+  // incident opened under it) that cannot be made leaves its deliveries failing, logged.
+  const auto base_dir = config.parent_path();
+  auto made = make_notifiers(*rt->org, rt->registry, base_dir);
+  if (!made) {
+    err << command << ": " << printable(made.error()) << '\n';
+    return nullptr;
+  }
+  rt->notifiers = notifiers_by_version(*rt->org, std::move(*made), rt->registry, base_dir);
+  return rt;
 }
 
 }  // namespace baton::app

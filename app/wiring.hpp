@@ -1,6 +1,9 @@
 #pragma once
 // Builds the runtime pieces a configuration names: its notifiers.
 #include <filesystem>
+#include <memory>
+#include <ostream>
+#include <string_view>
 
 #include "base/expected.hpp"
 #include "config/organisation.hpp"
@@ -15,6 +18,19 @@ namespace baton::app {
 expected<std::unique_ptr<notifiers::notifier_set>> make_notifiers(const config::organisation& org,
                                                                   const notifiers::registry& reg,
                                                                   const std::filesystem::path& base_dir);
+
+/// A configuration loaded for a command that runs the engine, with its notifiers.
+struct runtime {
+  std::shared_ptr<const config::organisation> org;
+  notifiers::registry registry;
+  /// The notifiers of each version (notifiers_by_version); refers to `registry`.
+  engine::notifier_factory notifiers;
+};
+/// Loads `config` as of `now` and makes the notifiers it names. On failure prints the
+/// configuration's errors (or the notifier's) to `err`, each line prefixed by
+/// `command` ("baton serve"), and returns null.
+std::unique_ptr<runtime> load_runtime(const std::filesystem::path& config, const std::filesystem::path& include_root,
+                                      timestamp now, std::string_view command, std::ostream& err);
 
 /// The notifiers of each configuration version: `current` for `org`'s version (made
 /// already, so that a notifier the current configuration cannot make is an error at

@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 
 #include <atomic>
+#include <memory>
 #include <chrono>
 #include <mutex>
 #include <regex>
@@ -64,6 +65,25 @@ bhttp::response<bhttp::string_body> post(std::uint16_t port, const std::string& 
   return res;
 }
 
+// A real `baton serve` on the copied organisation, on any free port of 127.0.0.1.
+struct served {
+  std::unique_ptr<test::child_process> process;
+  std::uint16_t port = 0;
+};
+
+served start_serve(const std::filesystem::path& config, const std::filesystem::path& db,
+                   const std::filesystem::path& output) {
+  served s;
+  s.process = std::make_unique<test::child_process>(
+      std::vector<std::string>{BATON_BINARY, "serve", "--config", config.string(), "--db", db.string(), "--listen",
+                               "127.0.0.1:0"},
+      output);
+  const auto port = wait_for_line(output, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
+  REQUIRE(port.has_value());
+  s.port = static_cast<std::uint16_t>(std::stoi(*port));
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and stops cleanly on SIGTERM",
@@ -72,13 +92,10 @@ TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and st
   const auto config = test::copy_compel(dir, "org");
   const auto db = dir.path() / "baton.db";
   const auto output = dir.path() / "serve.out";
-  test::child_process serve({BATON_BINARY, "serve", "--config", config.string(), "--db", db.string(), "--listen",
-                             "127.0.0.1:0"},
-                            output);
-  const auto port_text = wait_for_line(output, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
-  REQUIRE(port_text.has_value());
-  const auto port = static_cast<std::uint16_t>(std::stoi(*port_text));
-  CHECK_THAT(test::read_file(output), Catch::Contains("curl -sS -X POST http://127.0.0.1:" + *port_text +
+  auto s = start_serve(config, db, output);
+  auto& serve = *s.process;
+  const auto port = s.port;
+  CHECK_THAT(test::read_file(output), Catch::Contains("curl -sS -X POST http://127.0.0.1:" + std::to_string(port) +
                                                       "/v1/events"));
 
   auto res = post(port, "/v1/events",
@@ -113,12 +130,9 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
   std::vector<std::string> answered;  // dedup keys answered 202
   for (int round = 0; round < 2; ++round) {
     const auto output = dir.path() / ("serve-" + std::to_string(round) + ".out");
-    test::child_process serve({BATON_BINARY, "serve", "--config", config.string(), "--db", db.string(), "--listen",
-                               "127.0.0.1:0"},
-                              output);
-    const auto port_text = wait_for_line(output, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
-    REQUIRE(port_text.has_value());
-    const auto port = static_cast<std::uint16_t>(std::stoi(*port_text));
+    auto s = start_serve(config, db, output);
+    auto& serve = *s.process;
+    const auto port = s.port;
     if (round == 1) {
       // Restarted: everything answered before the kill was recovered, and perhaps a
       // few committed whose answers the kill cut off.
