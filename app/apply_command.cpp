@@ -167,16 +167,11 @@ std::string describe(const engine::outcome& o) {
 }  // namespace
 
 int apply_command(const apply_options& o, std::istream& in, std::ostream& out, std::ostream& err) {
-  // The lock first: a second process on this file refuses before reading anything.
-  std::unique_ptr<store::writer_lock> lock;
-  std::unique_ptr<store::sqlite_store> db;
-  try {
-    lock = std::make_unique<store::writer_lock>(o.db);
-    db = std::make_unique<store::sqlite_store>(o.db);
-  } catch (const std::exception& e) {
-    err << "baton apply: " << printable(e.what()) << '\n';
+  auto w = open_writer(o.db, "baton apply", err);
+  if (w.db == nullptr) {
     return 2;
   }
+  auto& db = w.db;
   const std::string ops_name = o.ops.empty() || o.ops == "-" ? "(stdin)" : o.ops.string();
   std::ifstream file;
   if (ops_name != "(stdin)") {

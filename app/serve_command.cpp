@@ -62,15 +62,11 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  std::unique_ptr<store::writer_lock> lock;
-  std::unique_ptr<store::sqlite_store> db;
-  try {
-    lock = std::make_unique<store::writer_lock>(o.db);
-    db = std::make_unique<store::sqlite_store>(o.db);
-  } catch (const std::exception& e) {
-    err << "baton serve: " << printable(e.what()) << '\n';
+  auto w = open_writer(o.db, "baton serve", err);
+  if (w.db == nullptr) {
     return 2;
   }
+  auto& db = w.db;
   engine::real_clock clock;
   auto rt = load_runtime(o.config, o.include_root, clock.now(), "baton serve", err);
   if (rt == nullptr) {

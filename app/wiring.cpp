@@ -32,6 +32,18 @@ engine::notifier_factory notifiers_by_version(const config::organisation& org,
   };
 }
 
+writer open_writer(const std::filesystem::path& db, std::string_view command, std::ostream& err) {
+  writer w;
+  try {
+    w.lock = std::make_unique<store::writer_lock>(db);
+    w.db = std::make_unique<store::sqlite_store>(db);
+  } catch (const std::exception& e) {
+    err << command << ": " << printable(e.what()) << '\n';
+    return {};
+  }
+  return w;
+}
+
 std::unique_ptr<runtime> load_runtime(const std::filesystem::path& config, const std::filesystem::path& include_root,
                                       timestamp now, std::string_view command, std::ostream& err) {
   auto loaded = config::load(config, now, config::load_options{include_root});

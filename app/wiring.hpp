@@ -10,6 +10,8 @@
 #include "engine/engine.hpp"
 #include "notifiers/notifier.hpp"
 #include "notifiers/registry.hpp"
+#include "store/sqlite_store.hpp"
+#include "store/writer_lock.hpp"
 
 namespace baton::app {
 
@@ -18,6 +20,16 @@ namespace baton::app {
 expected<std::unique_ptr<notifiers::notifier_set>> make_notifiers(const config::organisation& org,
                                                                   const notifiers::registry& reg,
                                                                   const std::filesystem::path& base_dir);
+
+/// The database a command writes, held for it alone: the lock first, so a second
+/// process on the file refuses before reading anything.
+struct writer {
+  std::unique_ptr<store::writer_lock> lock;
+  std::unique_ptr<store::sqlite_store> db;
+};
+/// Null members, with the reason printed to `err` after `command`, when the file is
+/// locked by another process or cannot be opened as a baton database.
+writer open_writer(const std::filesystem::path& db, std::string_view command, std::ostream& err);
 
 /// A configuration loaded for a command that runs the engine, with its notifiers.
 struct runtime {
