@@ -26,4 +26,8 @@ void scenario_one_input(std::string_view data);
 /// small valid baton database, which `baton log verify` and `log export` then read.
 void log_one_input(std::string_view data);
 
+/// A body for POST /v1/events (the native event format), through the route's parsing
+/// and checks as the server runs them, without a socket or an engine.
+void ingest_native_one_input(std::string_view data);
+
 }  // namespace baton::fuzz

@@ -109,20 +109,33 @@ response submitted(const engine::outcome& o) {
 }
 
 void post_event(service::engine_service& svc, request&& r, respond done) {
-  if (r.idempotency_key.size() > max_idempotency_key_bytes || !is_valid_utf8(r.idempotency_key)) {
-    done(error_response(400, "bad_idempotency_key",
-                        fmt::format("Idempotency-Key must be UTF-8 of at most {} bytes", max_idempotency_key_bytes)));
+  auto op = event_request(r);
+  if (!op) {
+    done(std::move(op.error()));
     return;
+  }
+  // `done` is shared by the callback and this frame: exactly one of them calls it.
+  auto answer = std::make_shared<respond>(std::move(done));
+  if (!svc.submit(std::move(*op), [answer](engine::outcome o) { (*answer)(submitted(o)); })) {
+    (*answer)(unavailable("too many events are waiting to be committed; retry shortly"));
+  }
+}
+
+}  // namespace
+
+expected<engine::submit_op, response> event_request(const request& r) {
+  if (r.idempotency_key.size() > max_idempotency_key_bytes || !is_valid_utf8(r.idempotency_key)) {
+    return unexpected{error_response(
+        400, "bad_idempotency_key",
+        fmt::format("Idempotency-Key must be UTF-8 of at most {} bytes", max_idempotency_key_bytes))};
   }
   auto body = json_object(r);
   if (!body) {
-    done(std::move(body.error()));
-    return;
+    return unexpected{std::move(body.error())};
   }
   auto e = ingest::native_event(*body, "http");
   if (!e) {
-    done(error_response(422, "invalid_event", e.error()));
-    return;
+    return unexpected{error_response(422, "invalid_event", e.error())};
   }
   engine::submit_op op;
   op.e = std::move(*e);
@@ -131,14 +144,8 @@ void post_event(service::engine_service& svc, request&& r, respond done) {
     // A sender retrying with the same key gets the first answer again; nothing is done twice.
     op.request_key = "http:" + r.idempotency_key;
   }
-  // `done` is shared by the callback and this frame: exactly one of them calls it.
-  auto answer = std::make_shared<respond>(std::move(done));
-  if (!svc.submit(std::move(op), [answer](engine::outcome o) { (*answer)(submitted(o)); })) {
-    (*answer)(unavailable("too many events are waiting to be committed; retry shortly"));
-  }
+  return op;
 }
-
-}  // namespace
 
 handler make_routes(service::engine_service& svc) {
   return [&svc](request&& r, respond done) {

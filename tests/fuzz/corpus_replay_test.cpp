@@ -57,3 +57,7 @@ TEST_CASE("the scenario corpus replays without a broken invariant", "[fuzz]") {
 TEST_CASE("the log corpus replays without a broken invariant", "[fuzz]") {
   replay("log", baton::fuzz::log_one_input);
 }
+
+TEST_CASE("the ingest_native corpus replays without a broken invariant", "[fuzz]") {
+  replay("ingest_native", baton::fuzz::ingest_native_one_input);
+}
