@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <charconv>
+#include <condition_variable>
+#include <mutex>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -46,6 +48,43 @@ std::optional<address> parse_listen(std::string_view text) {
   return address{std::string(host), static_cast<std::uint16_t>(n)};
 }
 
+// SIGHUP: the configuration files read again and checked; a valid one becomes the one
+// new incidents use (open ones keep theirs), an invalid one changes nothing.
+void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, std::ostream& out,
+            std::ostream& err) {
+  auto loaded = config::load(o.config, clock.now(), config::load_options{o.include_root});
+  if (loaded.org == nullptr) {
+    for (const auto& d : loaded.diagnostics.items()) {
+      if (d.level == config::severity::error) {
+        err << printable(config::to_string(d)) << '\n';
+      }
+    }
+    err << "baton serve: SIGHUP: the configuration is invalid; still serving the one loaded before\n" << std::flush;
+    return;
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<engine::outcome> result;
+  const bool queued = svc.submit(engine::load_config_op{loaded.org, "config:sighup"}, [&](engine::outcome r) {
+    std::lock_guard lock(mu);
+    result = std::move(r);
+    cv.notify_one();
+  });
+  if (!queued) {
+    err << "baton serve: SIGHUP: the engine is not taking operations; the configuration was not reloaded\n";
+    return;
+  }
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return result.has_value(); });
+  if (!*result) {
+    err << "baton serve: SIGHUP: reloading failed: " << printable(result->error().message) << '\n' << std::flush;
+    return;
+  }
+  out << fmt::format("baton serve: SIGHUP: configuration {} version {} loaded\n", o.config.string(),
+                     std::get<engine::load_result>(result->value()).version)
+      << std::flush;
+}
+
 }  // namespace
 
 int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) {
@@ -54,13 +93,14 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
     err << fmt::format("baton serve: --listen {}: expected HOST:PORT, e.g. 127.0.0.1:8080\n", printable(o.listen));
     return 2;
   }
-  // SIGINT and SIGTERM are waited for, not handled: blocked here, before any thread
-  // starts, so every thread inherits the mask and sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // SIGINT, SIGTERM and SIGHUP are waited for, not handled: blocked here, before any
+  // thread starts, so every thread inherits the mask and sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto w = open_writer(o.db, "baton serve", err);
   if (w.db == nullptr) {
@@ -106,10 +146,12 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
       "  curl -sS -X POST {}/v1/events -H 'Content-Type: application/json' -d '{{\"type\":\"anomaly\","
       "\"system\":\"{}\",\"severity\":\"high\",\"summary\":\"first test event\",\"dedup_key\":\"try-1\"}}'\n",
       base, system);
-  out << "baton serve: Ctrl-C (SIGINT) or SIGTERM stops it\n" << std::flush;
+  out << "baton serve: Ctrl-C (SIGINT) or SIGTERM stops it; SIGHUP reloads the configuration\n" << std::flush;
 
   int signal = 0;
-  sigwait(&stop_signals, &signal);
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    reload(o, clock, *svc, out, err);
+  }
   out << fmt::format("baton serve: {}: committing what is queued and stopping\n", strsignal(signal)) << std::flush;
   const bool healthy = svc->ready();  // false: the engine stopped after a store error
   srv->stop();

@@ -192,3 +192,32 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
     CHECK(missing == 0);
   }
 }
+
+TEST_CASE("SIGHUP reloads a valid configuration and keeps serving the old one past an invalid one",
+          "[app][serve]") {
+  test::temp_dir dir;
+  const auto config = test::copy_compel(dir, "org");
+  const auto db = dir.path() / "baton.db";
+  const auto output = dir.path() / "serve.out";
+  auto s = start_serve(config, db, output);
+  const std::string good = test::read_file(config);
+  // Broken: the reload is refused, with the file's error, and events still go in.
+  dir.write("org/baton.yaml", good + "\nroles: [\n");
+  s.process->kill(SIGHUP);
+  REQUIRE(wait_for_line(output, std::regex("SIGHUP: (the configuration is invalid)")).has_value());
+  CHECK(post(s.port, "/v1/events", R"({"type":"anomaly","system":"credit-scoring","dedup_key":"h1"})").result_int() ==
+        202);
+  // Fixed (and changed, so a new version): loaded, and named in the log.
+  dir.write("org/baton.yaml", good + "\n# reloaded\n");
+  s.process->kill(SIGHUP);
+  const auto version = wait_for_line(output, std::regex("SIGHUP: configuration .* version ([0-9a-f]+) loaded"));
+  REQUIRE(version.has_value());
+  CHECK(post(s.port, "/v1/events", R"({"type":"anomaly","system":"credit-scoring","dedup_key":"h2"})").result_int() ==
+        202);
+  s.process->kill(SIGTERM);
+  REQUIRE(s.process->wait_for(20s) == 0);
+  store::sqlite_store after(db);
+  CHECK(after.find_config_version(*version).has_value());
+  CHECK(after.find_incident(2)->config_version == *version);
+  CHECK(after.find_incident(1)->config_version != *version);
+}
