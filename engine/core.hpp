@@ -95,7 +95,7 @@ class core {
   expected<resolve_result, engine_error> resolve(op_context& op, std::int64_t id, std::string_view note);
   /// Fires the timers due at the clock's now, each as an operation of its own, and
   /// queues the deliveries due to be tried again.
-  std::size_t fire_due();
+  std::size_t fire_due(std::size_t at_most = 0);
   /// The earliest timer or retry.
   std::optional<timestamp> next_due();
 

@@ -81,7 +81,7 @@ struct runner {
       return wrap(c.resolve(op, o.incident_id, o.note));
     });
   }
-  outcome operator()(const fire_due_op&) const { return operation_result{fire_result{c.fire_due()}}; }
+  outcome operator()(const fire_due_op& o) const { return operation_result{fire_result{c.fire_due(o.at_most)}}; }
   outcome operator()(const load_config_op& o) const {
     if (o.org == nullptr) {
       return unexpected{engine_error{error_kind::invalid, "no configuration to load"}};

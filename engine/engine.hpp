@@ -136,9 +136,13 @@ struct resolve_op {
 
 /// How long the outcome of a keyed request is kept for its repeats.
 inline constexpr duration request_retention = std::chrono::hours{24};
-/// Fires every timer due at the clock's now, in (deadline, arming order); each firing
-/// is an operation of its own within the batch.
-struct fire_due_op {};
+/// Fires the timers due at the clock's now, in (deadline, arming order); each firing
+/// is an operation of its own within the batch. `at_most` (0: no bound) keeps one batch
+/// short when many are due at once (a restart after a long stop): the rest stay due
+/// and fire in the next batch, with the operations that queued meanwhile.
+struct fire_due_op {
+  std::size_t at_most = 0;
+};
 struct load_config_op {
   std::shared_ptr<const config::organisation> org;
   std::string actor = "config";

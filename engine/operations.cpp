@@ -445,10 +445,14 @@ std::optional<std::string> core::may_not_resolve(const op_context& op, const inc
                      inc.org->defaults.governance_owner);
 }
 
-std::size_t core::fire_due() {
+std::size_t core::fire_due(std::size_t at_most) {
   const timestamp now = clock_.now();
   std::size_t fired = 0;
-  while (auto t = timers_.pop_due(now)) {
+  while (at_most == 0 || fired < at_most) {
+    auto t = timers_.pop_due(now);
+    if (!t) {
+      break;
+    }
     op_context op = context("engine");
     forget_timer(op, t->seq);
     on_timer(op, *t);

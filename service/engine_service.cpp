@@ -141,7 +141,7 @@ void engine_service::serve(engine::engine& eng) {
     // commit for both.
     const auto now_due = eng.next_due();
     if (now_due && *now_due <= clock_.now()) {
-      ops.insert(ops.begin(), engine::fire_due_op{});
+      ops.insert(ops.begin(), engine::fire_due_op{opts_.max_timers_per_batch});
       callbacks.insert(callbacks.begin(), callback{});
     }
     if (!ops.empty()) {

@@ -31,6 +31,9 @@ class engine_service {
     std::size_t queue_capacity = 65'536;
     /// The most operations in one batch.
     std::size_t max_batch = 4'096;
+    /// The most timers fired in one batch: a million overdue after a long stop fire a
+    /// thousand at a time, with the operations that queue meanwhile between them.
+    std::size_t max_timers_per_batch = 1'000;
     /// The longest the engine thread sleeps without looking at the clock: a step of the
     /// wall clock (NTP) is noticed within it.
     std::chrono::milliseconds max_sleep{1'000};

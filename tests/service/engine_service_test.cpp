@@ -193,3 +193,32 @@ TEST_CASE("an engine that cannot start is the service's constructor's error", "[
                                             }),
                     "recovery refused: damaged");
 }
+
+TEST_CASE("many timers due at once fire a bounded number per batch, every one in the end", "[service]") {
+  service::engine_service::options o;
+  o.max_timers_per_batch = 7;
+  test::service_rig r(o);
+  counter answered;
+  for (int i = 0; i < 30; ++i) {
+    REQUIRE(r.svc->submit(r.event(i), [&](engine::outcome) { answered.add(); }));
+  }
+  REQUIRE(answered.wait_for(30));
+  r.clock.advance(std::chrono::minutes{16});  // every first acknowledgement timeout is due
+  r.svc->wake();
+  // Each look is a round trip between batches; the due timers drain a few at a time.
+  bool drained = false;
+  int moved = 0;
+  for (int tries = 0; tries < 10'000 && !drained; ++tries) {
+    r.svc->with_engine([&](engine::engine& eng) {
+      const auto due = eng.next_due();
+      drained = !due || *due > r.clock.now();
+      moved = 0;
+      for (std::int64_t id = 1; id <= 30; ++id) {
+        const auto now = eng.accountable(id);
+        moved += !now.empty() && now.front()->rung + now.front()->round > 0 ? 1 : 0;
+      }
+    });
+  }
+  CHECK(drained);
+  CHECK(moved == 30);
+}
