@@ -52,7 +52,8 @@ std::optional<address> parse_listen(std::string_view text) {
 // new incidents use (open ones keep theirs), an invalid one changes nothing.
 void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, std::ostream& out,
             std::ostream& err) {
-  auto loaded = config::load(o.config, clock.now(), config::load_options{o.include_root});
+  // Absolute, as load_runtime loads it: the notifier paths resolve to the same folder.
+  auto loaded = config::load(std::filesystem::absolute(o.config), clock.now(), config::load_options{o.include_root});
   if (loaded.org == nullptr) {
     for (const auto& d : loaded.diagnostics.items()) {
       if (d.level == config::severity::error) {

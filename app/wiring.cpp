@@ -44,8 +44,12 @@ writer open_writer(const std::filesystem::path& db, std::string_view command, st
   return w;
 }
 
-std::unique_ptr<runtime> load_runtime(const std::filesystem::path& config, const std::filesystem::path& include_root,
+std::unique_ptr<runtime> load_runtime(const std::filesystem::path& given, const std::filesystem::path& include_root,
                                       timestamp now, std::string_view command, std::ostream& err) {
+  // Absolute, so that every version's notifier paths end up in one folder: the loader
+  // resolves a fresh load's relative paths against the root file's folder, while a
+  // version rebuilt from the store keeps them relative, for `base_dir` to resolve.
+  const auto config = std::filesystem::absolute(given);
   auto loaded = config::load(config, now, config::load_options{include_root});
   if (loaded.org == nullptr) {
     for (const auto& d : loaded.diagnostics.items()) {

@@ -221,3 +221,18 @@ TEST_CASE("SIGHUP reloads a valid configuration and keeps serving the old one pa
   CHECK(after.find_incident(2)->config_version == *version);
   CHECK(after.find_incident(1)->config_version != *version);
 }
+
+TEST_CASE("baton serve given a relative configuration path writes its notifications beside it", "[app][serve]") {
+  test::temp_dir dir;
+  const auto config = test::copy_compel(dir, "org");
+  // The tests run in the source folder: the same file, named from there.
+  const auto relative = std::filesystem::relative(config, std::filesystem::current_path());
+  REQUIRE(relative.is_relative());
+  const auto output = dir.path() / "serve.out";
+  auto s = start_serve(relative, dir.path() / "baton.db", output);
+  CHECK(post(s.port, "/v1/events", R"({"type":"anomaly","system":"credit-scoring","dedup_key":"rel"})").result_int() ==
+        202);
+  s.process->kill(SIGTERM);
+  REQUIRE(s.process->wait_for(20s) == 0);
+  CHECK(std::filesystem::exists(config.parent_path() / "notifications.jsonl"));
+}
