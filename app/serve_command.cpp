@@ -5,15 +5,14 @@
 
 #include <charconv>
 #include <condition_variable>
-#include <mutex>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "app/commands.hpp"
 #include "app/wiring.hpp"
 #include "base/text.hpp"
-#include "config/loader.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "notifiers/registry.hpp"
@@ -52,21 +51,16 @@ std::optional<address> parse_listen(std::string_view text) {
 // new incidents use (open ones keep theirs), an invalid one changes nothing.
 void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, std::ostream& out,
             std::ostream& err) {
-  // Absolute, as load_runtime loads it: the notifier paths resolve to the same folder.
-  auto loaded = config::load(std::filesystem::absolute(o.config), clock.now(), config::load_options{o.include_root});
-  if (loaded.org == nullptr) {
-    for (const auto& d : loaded.diagnostics.items()) {
-      if (d.level == config::severity::error) {
-        err << printable(config::to_string(d)) << '\n';
-      }
-    }
-    err << "baton serve: SIGHUP: the configuration is invalid; still serving the one loaded before\n" << std::flush;
+  auto org = load_or_say_why(o.config, o.include_root, clock.now(), "baton serve",
+                             "SIGHUP: the configuration is invalid; still serving the one loaded before", err);
+  if (org == nullptr) {
+    err << std::flush;
     return;
   }
   std::mutex mu;
   std::condition_variable cv;
   std::optional<engine::outcome> result;
-  const bool queued = svc.submit(engine::load_config_op{loaded.org, "config:sighup"}, [&](engine::outcome r) {
+  const bool queued = svc.submit(engine::load_config_op{std::move(org), "config:sighup"}, [&](engine::outcome r) {
     std::lock_guard lock(mu);
     result = std::move(r);
     cv.notify_one();

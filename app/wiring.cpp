@@ -44,24 +44,34 @@ writer open_writer(const std::filesystem::path& db, std::string_view command, st
   return w;
 }
 
-std::unique_ptr<runtime> load_runtime(const std::filesystem::path& given, const std::filesystem::path& include_root,
-                                      timestamp now, std::string_view command, std::ostream& err) {
+std::shared_ptr<const config::organisation> load_or_say_why(const std::filesystem::path& config,
+                                                            const std::filesystem::path& include_root, timestamp now,
+                                                            std::string_view command, std::string_view invalid,
+                                                            std::ostream& err) {
   // Absolute, so that every version's notifier paths end up in one folder: the loader
   // resolves a fresh load's relative paths against the root file's folder, while a
   // version rebuilt from the store keeps them relative, for `base_dir` to resolve.
-  const auto config = std::filesystem::absolute(given);
-  auto loaded = config::load(config, now, config::load_options{include_root});
+  auto loaded = config::load(std::filesystem::absolute(config), now, config::load_options{include_root});
   if (loaded.org == nullptr) {
     for (const auto& d : loaded.diagnostics.items()) {
       if (d.level == config::severity::error) {
         err << printable(config::to_string(d)) << '\n';
       }
     }
-    err << command << ": the configuration is invalid\n";
+    err << command << ": " << invalid << '\n';
+  }
+  return loaded.org;
+}
+
+std::unique_ptr<runtime> load_runtime(const std::filesystem::path& given, const std::filesystem::path& include_root,
+                                      timestamp now, std::string_view command, std::ostream& err) {
+  const auto config = std::filesystem::absolute(given);
+  auto org = load_or_say_why(config, include_root, now, command, "the configuration is invalid", err);
+  if (org == nullptr) {
     return nullptr;
   }
   auto rt = std::make_unique<runtime>();
-  rt->org = loaded.org;
+  rt->org = std::move(org);
   notifiers::register_builtin_notifiers(rt->registry);
   // The current configuration's notifiers must be made; an older version's (for an
   // incident opened under it) that cannot be made leaves its deliveries failing, logged.

@@ -31,6 +31,13 @@ struct writer {
 /// locked by another process or cannot be opened as a baton database.
 writer open_writer(const std::filesystem::path& db, std::string_view command, std::ostream& err);
 
+/// `config` (made absolute, see load_runtime) loaded as of `now`; null, with its errors
+/// printed to `err` and then `command`: `invalid`, when it is not valid.
+std::shared_ptr<const config::organisation> load_or_say_why(const std::filesystem::path& config,
+                                                            const std::filesystem::path& include_root, timestamp now,
+                                                            std::string_view command, std::string_view invalid,
+                                                            std::ostream& err);
+
 /// A configuration loaded for a command that runs the engine, with its notifiers.
 struct runtime {
   std::shared_ptr<const config::organisation> org;

@@ -89,11 +89,9 @@ expected<json::object, response> json_object(const request& r) {
 
 response submitted(const engine::outcome& o) {
   if (!o) {
-    auto r = error_response(status_of(o.error().kind), code_of(o.error().kind), o.error().message);
-    if (r.status == 503) {
-      r.headers.emplace_back("Retry-After", "1");
-    }
-    return r;
+    const auto kind = o.error().kind;
+    return kind == engine::error_kind::unavailable ? unavailable(o.error().message)
+                                                   : error_response(status_of(kind), code_of(kind), o.error().message);
   }
   const auto& s = std::get<engine::submit_result>(o.value());
   json::object out;

@@ -3,13 +3,18 @@
 // on SIGTERM with everything committed. Every wait is bounded.
 #include <catch2/catch.hpp>
 
+#include <poll.h>
 #include <signal.h>
+#include <sys/inotify.h>
+#include <unistd.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
+#include <condition_variable>
 #include <memory>
 #include <chrono>
 #include <mutex>
@@ -31,22 +36,39 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-// Waits (bounded) until `path` holds a line matching `pattern`; its first group.
+// Waits (bounded) until `path` holds a line matching `pattern`; its first group. It
+// looks again each time inotify says the file's folder changed (the child wrote), so it
+// waits on the child's output, not on the clock.
 std::optional<std::string> wait_for_line(const std::filesystem::path& path, const std::regex& pattern,
                                          std::chrono::seconds bound = 20s) {
+  const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  REQUIRE(fd >= 0);
+  // Watched before the first look, so a write just after it still wakes the poll.
+  REQUIRE(::inotify_add_watch(fd, path.parent_path().c_str(), IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE) >= 0);
   const auto until = std::chrono::steady_clock::now() + bound;
-  while (std::chrono::steady_clock::now() < until) {
+  std::optional<std::string> found;
+  for (;;) {
     if (std::filesystem::exists(path)) {
       std::smatch m;
       const auto text = test::read_file(path);
       if (std::regex_search(text, m, pattern)) {
-        return m[1].str();
+        found = m[1].str();
+        break;
       }
     }
-    // Waiting for another process to start: a short pause between looks.
-    std::this_thread::sleep_for(10ms);
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) > 0) {
+      std::array<char, 4096> events{};
+      while (::read(fd, events.data(), events.size()) > 0) {
+      }
+    }
   }
-  return std::nullopt;
+  ::close(fd);
+  return found;
 }
 
 bhttp::response<bhttp::string_body> post(std::uint16_t port, const std::string& target, const std::string& body) {
@@ -64,6 +86,15 @@ bhttp::response<bhttp::string_body> post(std::uint16_t port, const std::string& 
   bhttp::read(socket, buffer, res);
   return res;
 }
+
+// The reference organisation copied into a folder of its own (its file notifier writes
+// there), and where a serve's database and output go.
+struct serve_dir {
+  test::temp_dir dir;
+  std::filesystem::path config = test::copy_compel(dir, "org");
+  std::filesystem::path db = dir.path() / "baton.db";
+  std::filesystem::path output = dir.path() / "serve.out";
+};
 
 // A real `baton serve` on the copied organisation, on any free port of 127.0.0.1.
 struct served {
@@ -88,10 +119,11 @@ served start_serve(const std::filesystem::path& config, const std::filesystem::p
 
 TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and stops cleanly on SIGTERM",
           "[app][serve]") {
-  test::temp_dir dir;
-  const auto config = test::copy_compel(dir, "org");
-  const auto db = dir.path() / "baton.db";
-  const auto output = dir.path() / "serve.out";
+  serve_dir d;
+  auto& dir = d.dir;
+  const auto& config = d.config;
+  const auto& db = d.db;
+  const auto& output = d.output;
   auto s = start_serve(config, db, output);
   auto& serve = *s.process;
   const auto port = s.port;
@@ -124,12 +156,12 @@ TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and st
 }
 
 TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load", "[app][serve]") {
-  test::temp_dir dir;
-  const auto config = test::copy_compel(dir, "org");
-  const auto db = dir.path() / "baton.db";
+  serve_dir d;
+  const auto& config = d.config;
+  const auto& db = d.db;
   std::vector<std::string> answered;  // dedup keys answered 202
   for (int round = 0; round < 2; ++round) {
-    const auto output = dir.path() / ("serve-" + std::to_string(round) + ".out");
+    const auto output = d.dir.path() / ("serve-" + std::to_string(round) + ".out");
     auto s = start_serve(config, db, output);
     auto& serve = *s.process;
     const auto port = s.port;
@@ -142,6 +174,8 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
     }
     // Four clients post distinct events; the process is killed while they do.
     std::mutex mu;
+    std::condition_variable more;
+    const auto enough = static_cast<std::size_t>(200 * (round + 1));
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (int c = 0; c < 4; ++c) {
@@ -154,6 +188,7 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
             if (res.result_int() == 202) {
               std::lock_guard lock(mu);
               answered.push_back(key);
+              more.notify_one();
             }
           } catch (const std::exception&) {
             return;  // the server is gone
@@ -161,16 +196,9 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
         }
       });
     }
-    const auto until = std::chrono::steady_clock::now() + 20s;
-    for (;;) {
-      {
-        std::lock_guard lock(mu);
-        if (answered.size() >= static_cast<std::size_t>(200 * (round + 1)) ||
-            std::chrono::steady_clock::now() > until) {
-          break;
-        }
-      }
-      std::this_thread::sleep_for(1ms);
+    {
+      std::unique_lock lock(mu);
+      more.wait_for(lock, 20s, [&] { return answered.size() >= enough; });
     }
     serve.kill(round == 0 ? SIGKILL : SIGTERM);
     stop = true;
@@ -188,17 +216,18 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
     for (const auto& k : answered) {
       missing += keys.contains(k) ? 0 : 1;
     }
-    CHECK(answered.size() >= static_cast<std::size_t>(200 * (round + 1)));
+    CHECK(answered.size() >= enough);
     CHECK(missing == 0);
   }
 }
 
 TEST_CASE("SIGHUP reloads a valid configuration and keeps serving the old one past an invalid one",
           "[app][serve]") {
-  test::temp_dir dir;
-  const auto config = test::copy_compel(dir, "org");
-  const auto db = dir.path() / "baton.db";
-  const auto output = dir.path() / "serve.out";
+  serve_dir d;
+  auto& dir = d.dir;
+  const auto& config = d.config;
+  const auto& db = d.db;
+  const auto& output = d.output;
   auto s = start_serve(config, db, output);
   const std::string good = test::read_file(config);
   // Broken: the reload is refused, with the file's error, and events still go in.
@@ -223,16 +252,14 @@ TEST_CASE("SIGHUP reloads a valid configuration and keeps serving the old one pa
 }
 
 TEST_CASE("baton serve given a relative configuration path writes its notifications beside it", "[app][serve]") {
-  test::temp_dir dir;
-  const auto config = test::copy_compel(dir, "org");
+  serve_dir d;
   // The tests run in the source folder: the same file, named from there.
-  const auto relative = std::filesystem::relative(config, std::filesystem::current_path());
+  const auto relative = std::filesystem::relative(d.config, std::filesystem::current_path());
   REQUIRE(relative.is_relative());
-  const auto output = dir.path() / "serve.out";
-  auto s = start_serve(relative, dir.path() / "baton.db", output);
+  auto s = start_serve(relative, d.db, d.output);
   CHECK(post(s.port, "/v1/events", R"({"type":"anomaly","system":"credit-scoring","dedup_key":"rel"})").result_int() ==
         202);
   s.process->kill(SIGTERM);
   REQUIRE(s.process->wait_for(20s) == 0);
-  CHECK(std::filesystem::exists(config.parent_path() / "notifications.jsonl"));
+  CHECK(std::filesystem::exists(d.config.parent_path() / "notifications.jsonl"));
 }
