@@ -63,6 +63,7 @@ class discarding_store final : public bs::store {
   std::optional<bs::request_row> last_request(std::string_view) override { return std::nullopt; }
   std::optional<bs::incident_row> find_incident(std::int64_t) override { return std::nullopt; }
   std::vector<bs::incident_row> incidents(bool) override { return {}; }
+  std::vector<bs::incident_row> incident_page_of(const bs::incident_page&) override { return {}; }
   std::vector<bs::escalation_row> escalations(std::int64_t) override { return {}; }
   std::vector<bs::escalation_row> open_escalations() override { return {}; }
   std::vector<bs::timer_row> timers() override { return {}; }
@@ -146,6 +147,9 @@ class counting_store final : public bs::store {
   std::optional<bs::request_row> last_request(std::string_view p) override { return inner_.last_request(p); }
   std::optional<bs::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }
   std::vector<bs::incident_row> incidents(bool o) override { return inner_.incidents(o); }
+  std::vector<bs::incident_row> incident_page_of(const bs::incident_page& p) override {
+    return inner_.incident_page_of(p);
+  }
   std::vector<bs::escalation_row> escalations(std::int64_t id) override { return inner_.escalations(id); }
   std::vector<bs::escalation_row> open_escalations() override { return inner_.open_escalations(); }
   std::vector<bs::timer_row> timers() override { return inner_.timers(); }

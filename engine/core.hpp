@@ -92,6 +92,7 @@ class core {
   load_result load_config(op_context& op, std::shared_ptr<const config::organisation> org);
   expected<submit_result, engine_error> submit(op_context& op, const event& e);
   expected<ack_result, engine_error> acknowledge(op_context& op, std::int64_t id, std::string_view person);
+  expected<ack_result, engine_error> note_sender_acknowledgement(op_context& op, std::int64_t id);
   expected<resolve_result, engine_error> resolve(op_context& op, std::int64_t id, std::string_view note);
   /// Fires the timers due at the clock's now, each as an operation of its own, and
   /// queues the deliveries due to be tried again.

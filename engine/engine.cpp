@@ -5,6 +5,7 @@
 
 #include <exception>
 
+#include "base/text.hpp"
 #include "engine/core.hpp"
 
 namespace baton::engine {
@@ -70,16 +71,42 @@ struct runner {
     });
   }
   outcome operator()(const acknowledge_op& o) const {
-    return keyed(o.request_key, [&] {
+    return keyed(o.request_key, [&]() -> outcome {
+      auto id = incident_of(o.incident_id, o.dedup_key);
+      if (!id) {
+        return unexpected{std::move(id.error())};
+      }
+      if (o.person.empty()) {
+        auto op = c.context(o.actor);
+        return wrap(c.note_sender_acknowledgement(op, *id));
+      }
       auto op = c.context(o.actor.empty() ? fmt::format("person:{}", o.person) : o.actor);
-      return wrap(c.acknowledge(op, o.incident_id, o.person));
+      return wrap(c.acknowledge(op, *id, o.person));
     });
   }
   outcome operator()(const resolve_op& o) const {
-    return keyed(o.request_key, [&] {
+    return keyed(o.request_key, [&]() -> outcome {
+      auto id = incident_of(o.incident_id, o.dedup_key);
+      if (!id) {
+        return unexpected{std::move(id.error())};
+      }
       auto op = c.context(o.actor);
-      return wrap(c.resolve(op, o.incident_id, o.note));
+      return wrap(c.resolve(op, *id, o.note));
     });
+  }
+
+  // The incident an operation names: by id, or the open one its sender's key joins.
+  expected<std::int64_t, engine_error> incident_of(std::int64_t id, const std::string& dedup_key) const {
+    if (id != 0 || dedup_key.empty()) {
+      return id;
+    }
+    auto it = c.by_dedup_key_.find(dedup_key);
+    if (it == c.by_dedup_key_.end()) {
+      return unexpected{engine_error{error_kind::not_found,
+                                     fmt::format("no open incident has the key \"{}\"",
+                                                 printable(shortened(dedup_key, 80)))}};
+    }
+    return it->second;
   }
   outcome operator()(const fire_due_op& o) const { return operation_result{fire_result{c.fire_due(o.at_most)}}; }
   outcome operator()(const load_config_op& o) const {

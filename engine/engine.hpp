@@ -54,7 +54,7 @@ struct escalation {
 
 struct incident {
   std::int64_t id = 0;
-  std::string dedup_key;
+  std::string dedup_key{};
   std::shared_ptr<const config::organisation> org;  // the configuration it was triggered under
   const config::ai_system* system = nullptr;
   std::string system_id;  // as sent, even when unknown
@@ -84,6 +84,7 @@ struct ack_result {
   std::vector<std::string> already_engaged;  // roles of this person engaged before (a repeat)
   bool incident_acknowledged = false;      // every accountable role is now engaged
   bool replayed = false;
+  std::int64_t incident_id = 0;
 };
 
 /// invalid: the request is wrong (400); not_found (404); conflict: not in a state that
@@ -121,17 +122,23 @@ struct submit_op {
   std::string actor = "api";
   std::string request_key;
 };
+/// `incident_id` names the incident, or (0) `dedup_key` names the open incident its
+/// sender's key joins. An empty `person` is a sender's acknowledgement (PagerDuty's
+/// "acknowledge" from an integration): logged as incident.sender_acknowledged and
+/// nothing more, for no person engaged (docs/http.md).
 struct acknowledge_op {
   std::int64_t incident_id = 0;
   std::string person;
   std::string actor;  // "" = person:<person>
   std::string request_key;
+  std::string dedup_key{};
 };
 struct resolve_op {
   std::int64_t incident_id = 0;
   std::string actor;
   std::string note;
   std::string request_key;
+  std::string dedup_key{};
 };
 
 /// How long the outcome of a keyed request is kept for its repeats.

@@ -302,6 +302,7 @@ expected<ack_result, engine_error> core::acknowledge(op_context& op, std::int64_
     return unexpected{engine_error{error_kind::invalid, fmt::format("unknown person {}", person_id)}};
   }
   ack_result result;
+  result.incident_id = inc.id;
   bool was_accountable = false;
   for (auto esc_id : inc.escalations) {
     auto& esc = escalations_.at(esc_id);
@@ -341,6 +342,24 @@ expected<ack_result, engine_error> core::acknowledge(op_context& op, std::int64_
   update_incident_state(op, inc);
   result.incident_acknowledged = inc.state == incident_state::acknowledged;
   op.touch(inc);
+  return result;
+}
+
+// A sender (PagerDuty's "acknowledge") says someone on its side is on it. That is no
+// person of the organisation engaging a role: accountability, paging and timers stay as
+// they are, and the log keeps what the sender said.
+expected<ack_result, engine_error> core::note_sender_acknowledgement(op_context& op, std::int64_t id) {
+  incident* open = find_open(id);
+  if (open == nullptr) {
+    return unexpected{not_open(id)};
+  }
+  json::object d;
+  d["engaged"] = json::array{};
+  d["note"] = "acknowledged by the sender; no role engaged, paging goes on";
+  log_.append(op.now, op.actor, "incident.sender_acknowledged", open->id, d);
+  ack_result result;
+  result.incident_id = open->id;
+  result.incident_acknowledged = open->state == incident_state::acknowledged;
   return result;
 }
 

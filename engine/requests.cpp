@@ -46,7 +46,8 @@ std::string encode_outcome(const outcome& o) {
         if constexpr (std::is_same_v<T, submit_result>) {
           doc["submit"] = {{"incident", r.incident_id}, {"created", r.created}, {"fired", strings(r.fired_rules)}};
         } else if constexpr (std::is_same_v<T, ack_result>) {
-          doc["ack"] = {{"engaged", strings(r.engaged_roles)},
+          doc["ack"] = {{"incident", r.incident_id},
+                        {"engaged", strings(r.engaged_roles)},
                         {"already_engaged", strings(r.already_engaged)},
                         {"acknowledged", r.incident_acknowledged}};
         } else if constexpr (std::is_same_v<T, resolve_result>) {
@@ -101,11 +102,13 @@ std::optional<outcome> decode_outcome(std::string_view text) {
   if (const auto* a = object("ack")) {
     auto engaged = strings_of(a->if_contains("engaged"));
     auto before = strings_of(a->if_contains("already_engaged"));
-    if (!engaged || !before) {
+    // Outcomes kept before acknowledgements named their incident say 0.
+    auto id = a->contains("incident") ? integer(*a, "incident") : std::optional<std::int64_t>{0};
+    if (!engaged || !before || !id) {
       return std::nullopt;
     }
-    return outcome{
-        operation_result{ack_result{std::move(*engaged), std::move(*before), boolean(*a, "acknowledged"), true}}};
+    return outcome{operation_result{
+        ack_result{std::move(*engaged), std::move(*before), boolean(*a, "acknowledged"), true, *id}}};
   }
   if (const auto* r = object("resolve")) {
     auto id = integer(*r, "incident");

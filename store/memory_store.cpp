@@ -249,7 +249,8 @@ std::optional<log_head> memory_store::find_head() { return impl_->head; }
 
 void memory_store::read_log(const log_range& range, const std::function<void(const log_record&)>& visit) {
   for (const auto& r : impl_->log) {
-    if ((range.since && r.at < *range.since) || (range.until && r.at > *range.until)) {
+    if ((range.since && r.at < *range.since) || (range.until && r.at > *range.until) ||
+        (range.incident_id != 0 && r.incident_id != range.incident_id)) {
       continue;
     }
     visit(r);
@@ -351,6 +352,20 @@ std::vector<incident_row> memory_store::incidents(bool open_only) {
   std::vector<incident_row> out;
   for (const auto& [id, row] : impl_->incidents) {
     if (!open_only || row.state != "resolved") {
+      out.push_back(row);
+    }
+  }
+  return out;
+}
+
+std::vector<incident_row> memory_store::incident_page_of(const incident_page& page) {
+  std::vector<incident_row> out;
+  for (auto it = impl_->incidents.rbegin(); it != impl_->incidents.rend() && out.size() < page.limit; ++it) {
+    const auto& row = it->second;
+    if (page.before_id != 0 && row.id >= page.before_id) {
+      continue;
+    }
+    if (page.state.empty() || row.state == page.state || (page.state == "open" && row.state != "resolved")) {
       out.push_back(row);
     }
   }

@@ -39,6 +39,7 @@ class memory_store final : public store {
   std::optional<request_row> last_request(std::string_view prefix) override;
   std::optional<incident_row> find_incident(std::int64_t id) override;
   std::vector<incident_row> incidents(bool open_only) override;
+  std::vector<incident_row> incident_page_of(const incident_page& page) override;
   std::vector<escalation_row> escalations(std::int64_t incident_id) override;
   std::vector<escalation_row> open_escalations() override;
   std::vector<timer_row> timers() override;

@@ -138,6 +138,13 @@ ALTER TABLE incidents ADD COLUMN opened_by TEXT NOT NULL DEFAULT '';
 -- them and delivered after its commit; a restart finds the undelivered ones here.
 CREATE INDEX notifications_pending ON notifications (state) WHERE state = 'pending';
 )sql"},
+    {6, "reads beside the writer",
+     R"sql(
+-- GET /v1/incidents/{id}: an incident's timeline without reading the whole log.
+CREATE INDEX log_by_incident ON log (incident_id, seq);
+-- GET /v1/incidents?state=open: the newest open incidents without a scan.
+CREATE INDEX incidents_by_state ON incidents (state, id);
+)sql"},
 };
 
 }  // namespace

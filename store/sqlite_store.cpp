@@ -34,6 +34,7 @@ enum class query : std::size_t {
   last_log_time,
   read_log,
   read_log_range,
+  read_incident_log,
   upsert_incident,
   upsert_escalation,
   put_timer,
@@ -49,6 +50,9 @@ enum class query : std::size_t {
   find_incident,
   all_incidents,
   open_incidents,
+  incident_page_any,
+  incident_page_open,
+  incident_page_state,
   all_escalations,
   incident_escalations,
   open_escalations,
@@ -91,6 +95,8 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log ORDER BY seq",
     "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log "
     "WHERE at_ms >= ?1 AND at_ms <= ?2 ORDER BY seq",
+    "SELECT seq, at_ms, actor, kind, incident_id, details, prev_hash, hash FROM log "
+    "WHERE incident_id = ?3 AND at_ms >= ?1 AND at_ms <= ?2 ORDER BY seq",
     "INSERT INTO incidents (" BATON_INCIDENT_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
     "ON CONFLICT (id) DO UPDATE SET dedup_key = excluded.dedup_key, system = excluded.system, "
     "event_type = excluded.event_type, severity = excluded.severity, summary = excluded.summary, "
@@ -131,6 +137,10 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE id = ?",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents ORDER BY id",
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state <> 'resolved' ORDER BY id",
+    "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE id < ?1 ORDER BY id DESC LIMIT ?2",
+    "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state IN ('open', 'acknowledged') AND id < ?1 "
+    "ORDER BY id DESC LIMIT ?2",
+    "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state = ?3 AND id < ?1 ORDER BY id DESC LIMIT ?2",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id = ? ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id IN "
@@ -567,6 +577,17 @@ std::unique_ptr<sqlite_store> sqlite_store::open_read_only(const std::filesystem
   return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(p)));
 }
 
+std::unique_ptr<sqlite_store> sqlite_store::open_reader(const std::filesystem::path& path) {
+  try {
+    auto p = std::make_unique<impl>(path, SQLite::OPEN_READONLY, read_only_busy_timeout_ms);
+    p->db.exec("PRAGMA query_only = ON");
+    return std::unique_ptr<sqlite_store>(new sqlite_store(std::move(p)));
+  } catch (const SQLite::Exception& e) {
+    std::string cause = describe(e, read_only_busy_timeout_ms);
+    throw store_error(fmt::format("cannot read database {}: {}", path.string(), cause), cause);
+  }
+}
+
 bool sqlite_store::changed_underneath() const {
   if (!impl_->unlocked_read_of) {
     return false;
@@ -669,11 +690,16 @@ std::optional<log_head> sqlite_store::find_head() {
 
 void sqlite_store::read_log(const log_range& range, const std::function<void(const log_record&)>& visit) {
   impl_->guarded("read_log", [&] {
-    const bool bounded = range.since || range.until;
-    auto s = impl_->use(bounded ? query::read_log_range : query::read_log);
+    const bool bounded = range.since || range.until || range.incident_id != 0;
+    auto s = impl_->use(range.incident_id != 0 ? query::read_incident_log
+                        : bounded              ? query::read_log_range
+                                               : query::read_log);
     if (bounded) {
       s->bind(1, range.since ? to_epoch_ms(*range.since) : std::numeric_limits<std::int64_t>::min());
       s->bind(2, range.until ? to_epoch_ms(*range.until) : std::numeric_limits<std::int64_t>::max());
+    }
+    if (range.incident_id != 0) {
+      s->bind(3, range.incident_id);
     }
     log_record r;  // reused: its strings keep their capacity from row to row
     while (s->executeStep()) {
@@ -882,6 +908,24 @@ std::optional<incident_row> sqlite_store::find_incident(std::int64_t id) {
 std::vector<incident_row> sqlite_store::incidents(bool open_only) {
   return impl_->guarded("incidents", [&] {
     auto s = impl_->use(open_only ? query::open_incidents : query::all_incidents);
+    std::vector<incident_row> out;
+    while (s->executeStep()) {
+      out.push_back(read_incident(*s));
+    }
+    return out;
+  });
+}
+
+std::vector<incident_row> sqlite_store::incident_page_of(const incident_page& page) {
+  return impl_->guarded("incidents", [&] {
+    auto s = impl_->use(page.state.empty()    ? query::incident_page_any
+                        : page.state == "open" ? query::incident_page_open
+                                               : query::incident_page_state);
+    s->bind(1, page.before_id > 0 ? page.before_id : std::numeric_limits<std::int64_t>::max());
+    s->bind(2, static_cast<std::int64_t>(page.limit));
+    if (!page.state.empty() && page.state != "open") {
+      bind_text(*s, 3, page.state);
+    }
     std::vector<incident_row> out;
     while (s->executeStep()) {
       out.push_back(read_incident(*s));

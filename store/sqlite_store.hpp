@@ -23,6 +23,11 @@ class sqlite_store final : public store {
   /// log is read from are checked here, so later reads fail only on damaged contents).
   static std::unique_ptr<sqlite_store> open_read_only(const std::filesystem::path& path);
 
+  /// A read-only connection beside the writer of the same process (`baton serve`'s
+  /// GET requests): WAL lets it read the last committed state while the writer is in a
+  /// transaction, without waiting for it. The file must be one the writer has opened.
+  static std::unique_ptr<sqlite_store> open_reader(const std::filesystem::path& path);
+
   /// For a store from open_read_only: true when the file was written since it was
   /// opened in a way that may have made the reads inconsistent (a writer started and
   /// checkpointed beside a reader that could not take SQLite's locks without creating
@@ -60,6 +65,7 @@ class sqlite_store final : public store {
   std::optional<request_row> last_request(std::string_view prefix) override;
   std::optional<incident_row> find_incident(std::int64_t id) override;
   std::vector<incident_row> incidents(bool open_only) override;
+  std::vector<incident_row> incident_page_of(const incident_page& page) override;
   std::vector<escalation_row> escalations(std::int64_t incident_id) override;
   std::vector<escalation_row> open_escalations() override;
   std::vector<timer_row> timers() override;

@@ -34,10 +34,20 @@ struct log_head {
   std::string hash;  // hex; empty log: 64 zeros
 };
 
-/// Bounds for reading the log; both inclusive, either optional.
+/// Bounds for reading the log; both inclusive, either optional; `incident_id` (0: any)
+/// keeps only the records about one incident (its timeline).
 struct log_range {
   std::optional<timestamp> since;
   std::optional<timestamp> until;
+  std::int64_t incident_id = 0;
+};
+
+/// A page of incidents, newest first: those with an id below `before_id` (0: from the
+/// newest), in state `state` ("" any; "open" means not resolved), at most `limit`.
+struct incident_page {
+  std::string state;
+  std::int64_t before_id = 0;
+  std::size_t limit = 100;
 };
 
 class store {
@@ -89,6 +99,7 @@ class store {
   // Reading state back (restart, queries, reports).
   virtual std::optional<incident_row> find_incident(std::int64_t id) = 0;
   virtual std::vector<incident_row> incidents(bool open_only) = 0;
+  virtual std::vector<incident_row> incident_page_of(const incident_page& page) = 0;
   virtual std::vector<escalation_row> escalations(std::int64_t incident_id) = 0;  // 0 = all
   /// Escalations of incidents not resolved, by id (what a restarted engine rebuilds).
   virtual std::vector<escalation_row> open_escalations() = 0;

@@ -78,6 +78,9 @@ class counting_store final : public baton::store::store {
   void put_config_version(const baton::store::config_version_row& row) override { inner_.put_config_version(row); }
   std::optional<baton::store::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }
   std::vector<baton::store::incident_row> incidents(bool open_only) override { return inner_.incidents(open_only); }
+  std::vector<baton::store::incident_row> incident_page_of(const baton::store::incident_page& p) override {
+    return inner_.incident_page_of(p);
+  }
   std::vector<baton::store::escalation_row> escalations(std::int64_t id) override { return inner_.escalations(id); }
   std::vector<baton::store::escalation_row> open_escalations() override { return inner_.open_escalations(); }
   std::vector<baton::store::timer_row> timers() override { return inner_.timers(); }

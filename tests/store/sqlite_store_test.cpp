@@ -36,16 +36,16 @@ std::string open_error(const std::filesystem::path& p) {
 TEST_CASE("a new SQLite file gets the whole schema through the migrations", "[store]") {
   sqlite_fixture f;
   CHECK(f.s->schema_version() == sqlite_store::latest_schema_version());
-  CHECK(sqlite_store::latest_schema_version() == 5);
+  CHECK(sqlite_store::latest_schema_version() == 6);
   f.s.reset();
-  CHECK(query(f.db, "SELECT version FROM schema_migrations ORDER BY version") == "1\n2\n3\n4\n5\n");
-  CHECK(query(f.db, "SELECT count(*) FROM schema_migrations WHERE length(description) > 0") == "5\n");
+  CHECK(query(f.db, "SELECT version FROM schema_migrations ORDER BY version") == "1\n2\n3\n4\n5\n6\n");
+  CHECK(query(f.db, "SELECT count(*) FROM schema_migrations WHERE length(description) > 0") == "6\n");
   CHECK(query(f.db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") ==
         "config_versions\nescalations\nid_high_water\nincidents\nlog\nlog_head\nnotifications\n"
         "requests\nschema_migrations\ntimers\n");
   CHECK(query(f.db, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name") ==
-        "escalations_by_incident\nnotifications_by_incident\nnotifications_pending\nrequests_by_time\n"
-        "timers_by_due\n");
+        "escalations_by_incident\nincidents_by_state\nlog_by_incident\nnotifications_by_incident\n"
+        "notifications_pending\nrequests_by_time\ntimers_by_due\n");
   CHECK(query(f.db, "SELECT seq, hash FROM log_head") == "0|" + genesis_hash + "\n");
   CHECK(query(f.db, "PRAGMA journal_mode") == "wal\n");
 }
@@ -59,7 +59,7 @@ TEST_CASE("reopening a SQLite file is idempotent and keeps its data", "[store]")
   for (int i = 0; i < 3; ++i) {
     f.reopen();
   }
-  CHECK(f.s->schema_version() == 5);
+  CHECK(f.s->schema_version() == 6);
   CHECK(f.get().head().seq == 5);
   CHECK(f.get().timers().size() == 1);
   CHECK(verify(f.get()).ok);
@@ -80,20 +80,21 @@ TEST_CASE("a SQLite file at an older schema version is migrated forward", "[stor
   f.get().upsert_escalation(e);
   // Back to version 2, as the previous baton left its files: no reminder count, no
   // load order of configuration versions, the ladder position still called step.
-  f.sql("DROP INDEX notifications_pending; ALTER TABLE incidents DROP COLUMN opened_by; "
+  f.sql("DROP INDEX log_by_incident; DROP INDEX incidents_by_state; "
+        "DROP INDEX notifications_pending; ALTER TABLE incidents DROP COLUMN opened_by; "
         "ALTER TABLE escalations RENAME COLUMN rung TO step; "
         "ALTER TABLE incidents DROP COLUMN reminders_sent; ALTER TABLE config_versions DROP COLUMN loaded_seq; "
         "DROP TABLE requests; DELETE FROM schema_migrations WHERE version >= 3;");
-  CHECK(f.s->schema_version() == 5);
+  CHECK(f.s->schema_version() == 6);
   REQUIRE(f.get().escalations(1).size() == 1);
   CHECK(f.get().escalations(1)[0].rung == 2);
   CHECK(f.get().find_config_version("v1")->loaded_seq == 0);
   // Back to version 1: the state tables stay, the log tables go.
-  f.sql("DROP INDEX notifications_pending; ALTER TABLE incidents DROP COLUMN opened_by; "
+  f.sql("DROP INDEX incidents_by_state; DROP INDEX notifications_pending; ALTER TABLE incidents DROP COLUMN opened_by; "
         "ALTER TABLE escalations RENAME COLUMN rung TO step; ALTER TABLE incidents DROP COLUMN reminders_sent; "
         "ALTER TABLE config_versions DROP COLUMN loaded_seq; DROP TABLE requests; DROP TABLE log; DROP TABLE log_head; "
         "DELETE FROM schema_migrations WHERE version >= 2;");
-  CHECK(f.s->schema_version() == 5);
+  CHECK(f.s->schema_version() == 6);
   CHECK(f.get().find_config_version("v1"));
   CHECK(f.get().head().seq == 0);
   append_records(f.get(), 3);
@@ -108,7 +109,7 @@ TEST_CASE("a SQLite file from a newer baton is refused", "[store]") {
     sqlite_store s(f.db);
     FAIL("opened a database with schema version 99");
   } catch (const std::runtime_error& e) {
-    CHECK_THAT(e.what(), Catch::Contains("schema version 99, newer than this baton knows (5)"));
+    CHECK_THAT(e.what(), Catch::Contains("schema version 99, newer than this baton knows (6)"));
     CHECK_THAT(e.what(), Catch::Contains(f.db.string()));
   }
   CHECK_THAT(open_error(f.db), Catch::Contains("newer than this baton knows"));
@@ -201,7 +202,7 @@ TEST_CASE("open_read_only names the table or column a foreign schema lacks", "[s
   SECTION("a schema version from a newer baton, however large") {
     query(f.db, "INSERT INTO schema_migrations VALUES (9223372036854775807, 'future');");
     CHECK_THAT(open_error(f.db), Catch::Contains("has schema version 9223372036854775807, newer than this baton "
-                                                 "knows (5)"));
+                                                 "knows (6)"));
   }
 }
 
@@ -293,7 +294,7 @@ TEST_CASE("a read-only SQLite store reads but never writes", "[store]") {
   auto ro = sqlite_store::open_read_only(f.db);  // beside the open writer: WAL allows it
   CHECK(ro->head().seq == 4);
   CHECK(all_records(*ro).size() == 4);
-  CHECK(ro->schema_version() == 5);
+  CHECK(ro->schema_version() == 6);
   incident_row r;
   r.id = 1;
   CHECK_THROWS_AS(ro->upsert_incident(r), std::runtime_error);
