@@ -44,6 +44,7 @@ struct load_state {
   organisation org;
   diagnostics* diags;
   std::filesystem::path root_dir;  // the root file's folder: notifier paths are relative to it
+  bool require_secrets = false;    // load_options::require_secrets
 
   // The zone instants without an offset are read in when the organisation's own zone is
   // missing or wrong (already an error): UTC, so one mistake is reported once.
@@ -90,6 +91,8 @@ void parse_systems(reader& r, const item& section, load_state& s);
 void parse_activities(reader& r, const item& section, load_state& s);
 void parse_rules(reader& r, const item& section, load_state& s);
 void parse_overrides(reader& r, const item& section, load_state& s);
+void parse_integrations(reader& r, const item& section, load_state& s);
+void parse_api_tokens(reader& r, const item& section, load_state& s);
 
 /// Cross-field checks once every section is parsed: references, escalation loops,
 /// scoped holders, and the gaps reported as warnings (which need `now`).

@@ -35,6 +35,8 @@ const std::vector<section>& sections() {
       {"activities", &detail::parse_activities, false},
       {"rules", &detail::parse_rules, false},
       {"overrides", &detail::parse_overrides, false},
+      {"integrations", &detail::parse_integrations, false},
+      {"api_tokens", &detail::parse_api_tokens, false},
       {"storage", &detail::parse_storage, true},
       {"server", &detail::parse_server, true},
   };
@@ -155,6 +157,7 @@ load_result load(const std::filesystem::path& root, timestamp now, const load_op
   detail::sources src = detail::read_sources(root, found, detail::include_policy{options.include_root});
   detail::load_state s(found);
   s.root_dir = root.parent_path();
+  s.require_secrets = options.require_secrets;
   s.fallback_zone = find_zone("UTC");
   s.org.files = src.names;
   s.org.version = detail::content_version(src.files, s.root_dir);

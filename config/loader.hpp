@@ -31,6 +31,10 @@ struct load_options {
   /// Included files must lie below this folder (symbolic links followed); empty means
   /// the root file's own folder. `--include-root DIR` on the command line.
   std::filesystem::path include_root;
+  /// Token and routing-key files and variables must be there: an error when one is
+  /// not (`baton serve`). Otherwise a warning, so that `baton validate` runs in CI
+  /// where the service's secrets are not.
+  bool require_secrets = false;
 };
 
 /// Reads `root` and its includes. `now` decides which training records have expired

@@ -65,4 +65,16 @@ void organisation::build_indexes() {
   index_ids(notifiers, notifiers_index_);
 }
 
+std::string_view to_string(ingest_format f) noexcept {
+  switch (f) {
+    case ingest_format::native:
+      return "native";
+    case ingest_format::alertmanager:
+      return "alertmanager";
+    case ingest_format::pagerduty:
+      return "pagerduty";
+  }
+  return "native";
+}
+
 }  // namespace baton::config

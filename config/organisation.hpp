@@ -177,6 +177,59 @@ struct notifier_config {
   config::mark at;
 };
 
+/// A secret the configuration names by where it lives (`{file: PATH}` or `{env: NAME}`)
+/// or by its SHA-256 (`{sha256: HEX}`): a bearer token, a PagerDuty routing key. Only
+/// the digest of its text is kept; the secret itself never is.
+struct secret_digest {
+  std::array<unsigned char, 32> sha256{};
+  bool available = false;  // false: its file or variable is not there (validate warns)
+};
+
+/// Where an event field comes from in an Alertmanager alert: the first of `from`
+/// ("label.NAME" or "annotation.NAME") the alert has, else `fallback`; then rewritten by
+/// `values` when the value is one of its keys (severity "warning" -> "medium").
+struct alert_field {
+  std::vector<std::string> from;
+  std::string fallback;
+  std::map<std::string, std::string, std::less<>> values;
+};
+
+/// How an Alertmanager alert becomes an event (docs/http.md, "Alertmanager").
+struct alert_mapping {
+  alert_field type{{"label.baton_type", "label.event_type"}, "incident", {}};
+  alert_field system{{"label.ai_system", "label.system"}, "", {}};
+  alert_field severity{{"label.severity"},
+                       "medium",
+                       {{"critical", "critical"}, {"error", "high"}, {"warning", "medium"}, {"info", "info"}}};
+  alert_field summary{{"annotation.summary", "annotation.description", "label.alertname"}, "", {}};
+  bool all_labels_as_attrs = true;          // every label becomes an attribute
+  std::vector<std::string> annotation_attrs;  // and these annotations
+};
+
+enum class ingest_format : std::uint8_t { native, alertmanager, pagerduty };
+std::string_view to_string(ingest_format f) noexcept;
+
+/// A sender of events: its own token, so the log says which sender did what.
+struct integration {
+  std::string id;
+  ingest_format format = ingest_format::native;
+  secret_digest token;        // bearer token, or basic-auth password with the id as user
+  secret_digest routing_key;  // pagerduty: the 32-character key its events carry
+  alert_mapping alerts;       // alertmanager
+  std::string event_type = "incident";  // pagerduty: the type of the events it triggers
+  std::string system_field = "component";  // pagerduty: payload field naming the AI system
+  config::mark at;
+};
+
+/// A person's (or a team's) token for the acknowledgement API. A team token names
+/// several people; a request made with it says which of them acts.
+struct api_token {
+  std::string id;
+  std::vector<std::string> people;
+  secret_digest token;
+  config::mark at;
+};
+
 /// An explicit delegation or override: `person` holds `role` (in `business_unit`, for
 /// scoped roles) from `from` until `until`.
 struct override_entry {
@@ -233,6 +286,8 @@ struct organisation {
   std::vector<activity> activities;
   std::vector<rule> rules;
   std::vector<override_entry> overrides;
+  std::vector<integration> integrations;
+  std::vector<api_token> api_tokens;
   std::vector<std::string> files;  // every file read, root first
   /// Every file's text, root first (what `version` hashes): a restarted engine rebuilds
   /// this configuration from it (config/snapshot.hpp). Empty for a configuration changed
