@@ -46,9 +46,9 @@ response unauthorized(std::string_view message) {
   return r;
 }
 
-access::access(std::shared_ptr<const config::organisation> org) : org_(std::move(org)) {}
+credentials::credentials(std::shared_ptr<const config::organisation> org) : org_(std::move(org)) {}
 
-expected<principal, response> access::authenticate(std::string_view authorization) const {
+expected<principal, response> credentials::authenticate(std::string_view authorization) const {
   if (authorization.empty()) {
     return unexpected{unauthorized("this route needs a token: Authorization: Bearer TOKEN (or basic auth)")};
   }
@@ -100,7 +100,7 @@ expected<principal, response> access::authenticate(std::string_view authorizatio
   return found;
 }
 
-const config::integration* access::by_routing_key(std::string_view key) const {
+const config::integration* credentials::by_routing_key(std::string_view key) const {
   if (key.empty()) {
     return nullptr;
   }

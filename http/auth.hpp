@@ -25,9 +25,9 @@ struct principal {
 };
 
 /// The credentials of one configuration (replaced with it on a reload).
-class access {
+class credentials {
  public:
-  explicit access(std::shared_ptr<const config::organisation> org);
+  explicit credentials(std::shared_ptr<const config::organisation> org);
 
   /// The sender the Authorization header names; else the 401 answer saying why (no
   /// header, a scheme other than Bearer or Basic, an unknown token).
