@@ -173,7 +173,7 @@ bool valid_alert_source(std::string_view s) {
   return false;
 }
 
-void read_alert_field(reader& r, const item& value, std::string_view name, alert_field& field, load_state& s) {
+void read_alert_field(reader& r, const item& value, std::string_view name, alert_field& field) {
   mapping m(r, value, "alerts." + std::string(name), {"from", "default", "values"});
   if (!m.valid()) {
     return;
@@ -213,7 +213,6 @@ void read_alert_field(reader& r, const item& value, std::string_view name, alert
       }
     }
   }
-  (void)s;
 }
 
 const std::set<std::string, std::less<>>& severities() {
@@ -234,7 +233,7 @@ void read_alert_mapping(reader& r, const item& value, alert_mapping& a, load_sta
     return;
   }
   if (item v = m.get("type"); v.present()) {
-    read_alert_field(r, v, "type", a.type, s);
+    read_alert_field(r, v, "type", a.type);
   }
   if (!a.type.fallback.empty()) {
     if (auto id = located_id{a.type.fallback, m.has("type") ? m.get("type").at : m.at()}; valid_id(id.id)) {
@@ -242,17 +241,17 @@ void read_alert_mapping(reader& r, const item& value, alert_mapping& a, load_sta
     }
   }
   if (item v = m.get("system"); v.present()) {
-    read_alert_field(r, v, "system", a.system, s);
+    read_alert_field(r, v, "system", a.system);
   }
   if (item v = m.get("severity"); v.present()) {
-    read_alert_field(r, v, "severity", a.severity, s);
+    read_alert_field(r, v, "severity", a.severity);
     check_severity_value(r, v.at, a.severity.fallback, "alerts.severity.default");
     for (const auto& [from, to] : a.severity.values) {
       check_severity_value(r, v.at, to, "alerts.severity.values." + from.substr(0, 40));
     }
   }
   if (item v = m.get("summary"); v.present()) {
-    read_alert_field(r, v, "summary", a.summary, s);
+    read_alert_field(r, v, "summary", a.summary);
   }
   if (item v = m.get("attrs"); v.present()) {
     mapping am(r, v, "alerts.attrs", {"labels", "annotations"});

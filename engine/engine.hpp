@@ -54,7 +54,7 @@ struct escalation {
 
 struct incident {
   std::int64_t id = 0;
-  std::string dedup_key{};
+  std::string dedup_key;
   std::shared_ptr<const config::organisation> org;  // the configuration it was triggered under
   const config::ai_system* system = nullptr;
   std::string system_id;  // as sent, even when unknown
@@ -125,7 +125,7 @@ struct submit_op {
 /// `incident_id` names the incident, or (0) `dedup_key` names the open incident its
 /// sender's key joins. An empty `person` is a sender's acknowledgement (PagerDuty's
 /// "acknowledge" from an integration): logged as incident.sender_acknowledged and
-/// nothing more, for no person engaged (docs/http.md).
+/// nothing more, for no person engaged (docs/log.md).
 struct acknowledge_op {
   std::int64_t incident_id = 0;
   std::string person;

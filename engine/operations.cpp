@@ -354,7 +354,6 @@ expected<ack_result, engine_error> core::note_sender_acknowledgement(op_context&
     return unexpected{not_open(id)};
   }
   json::object d;
-  d["engaged"] = json::array{};
   d["note"] = "acknowledged by the sender; no role engaged, paging goes on";
   log_.append(op.now, op.actor, "incident.sender_acknowledged", open->id, d);
   ack_result result;
