@@ -190,7 +190,7 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
     err << fmt::format("baton apply: {} holds no operations\n", ops_name);
     return 2;
   }
-  auto rt = load_runtime(o.config, o.include_root, ops->front().at, "baton apply", err);
+  auto rt = load_runtime(o.config, config::load_options{o.include_root}, ops->front().at, "baton apply", err);
   if (rt == nullptr) {
     return 2;
   }

@@ -1,5 +1,6 @@
 // `baton serve`: the engine as a service behind the HTTP API, on a SQLite file, on the
 // real clock, until SIGINT or SIGTERM. See docs/http.md.
+#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -13,6 +14,7 @@
 #include "app/commands.hpp"
 #include "app/wiring.hpp"
 #include "base/text.hpp"
+#include "config/loader.hpp"
 #include "http/routes.hpp"
 #include "http/server.hpp"
 #include "notifiers/registry.hpp"
@@ -22,6 +24,11 @@
 
 namespace baton::app {
 namespace {
+
+config::load_options serve_load_options(const serve_options& o) {
+  // The service refuses to start without its senders' tokens (validate only warns).
+  return config::load_options{o.include_root, true};
+}
 
 struct address {
   std::string host;
@@ -47,11 +54,27 @@ std::optional<address> parse_listen(std::string_view text) {
   return address{std::string(host), static_cast<std::uint16_t>(n)};
 }
 
+// The service's log: one JSON object a line on `err`, with the time.
+http::log_sink json_lines(std::ostream& err) {
+  auto mu = std::make_shared<std::mutex>();
+  return [mu, &err](boost::json::object fields) {
+    boost::json::object line;
+    line["time"] = format_iso(std::chrono::time_point_cast<duration>(std::chrono::system_clock::now()));
+    for (auto& [k, v] : fields) {
+      line[k] = std::move(v);
+    }
+    const std::string text = valid_utf8(boost::json::serialize(line));
+    std::lock_guard lock(*mu);
+    err << text << '\n' << std::flush;
+  };
+}
+
 // SIGHUP: the configuration files read again and checked; a valid one becomes the one
-// new incidents use (open ones keep theirs), an invalid one changes nothing.
-void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, std::ostream& out,
-            std::ostream& err) {
-  auto org = load_or_say_why(o.config, o.include_root, clock.now(), "baton serve",
+// new incidents use (open ones keep theirs) and the one requests are checked against
+// (tokens, integrations, roles); an invalid one changes nothing.
+void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, http::api& api,
+            std::ostream& out, std::ostream& err) {
+  auto org = load_or_say_why(o.config, serve_load_options(o), clock.now(), "baton serve",
                              "SIGHUP: the configuration is invalid; still serving the one loaded before", err);
   if (org == nullptr) {
     err << std::flush;
@@ -60,7 +83,7 @@ void reload(const serve_options& o, const engine::clock& clock, service::engine_
   std::mutex mu;
   std::condition_variable cv;
   std::optional<engine::outcome> result;
-  const bool queued = svc.submit(engine::load_config_op{std::move(org), "config:sighup"}, [&](engine::outcome r) {
+  const bool queued = svc.submit(engine::load_config_op{org, "config:sighup"}, [&](engine::outcome r) {
     std::lock_guard lock(mu);
     result = std::move(r);
     cv.notify_one();
@@ -75,9 +98,21 @@ void reload(const serve_options& o, const engine::clock& clock, service::engine_
     err << "baton serve: SIGHUP: reloading failed: " << printable(result->error().message) << '\n' << std::flush;
     return;
   }
+  api.use(std::move(org));
   out << fmt::format("baton serve: SIGHUP: configuration {} version {} loaded\n", o.config.string(),
                      std::get<engine::load_result>(result->value()).version)
       << std::flush;
+}
+
+// How to send a token of `in` in a shell: from its file or variable where it has one.
+std::string token_header(const config::integration& in) {
+  if (!in.token.file.empty()) {
+    return fmt::format("-H \"Authorization: Bearer $(cat '{}')\"", in.token.file.string());
+  }
+  if (!in.token.env.empty()) {
+    return fmt::format("-H \"Authorization: Bearer ${}\"", in.token.env);
+  }
+  return fmt::format("-H 'Authorization: Bearer <the token of integration {}>'", in.id);
 }
 
 }  // namespace
@@ -97,23 +132,29 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // The configuration first: one that cannot serve (invalid, a token missing) is
+  // refused before the database is touched.
+  engine::real_clock clock;
+  auto rt = load_runtime(o.config, serve_load_options(o), clock.now(), "baton serve", err);
+  if (rt == nullptr) {
+    return 2;
+  }
   auto w = open_writer(o.db, "baton serve", err);
   if (w.db == nullptr) {
     return 2;
   }
   auto& db = w.db;
-  engine::real_clock clock;
-  auto rt = load_runtime(o.config, o.include_root, clock.now(), "baton serve", err);
-  if (rt == nullptr) {
-    return 2;
-  }
+  const auto log = json_lines(err);
+  http::read_pool reads([path = o.db] { return store::sqlite_store::open_reader(path); });
   std::unique_ptr<service::engine_service> svc;
+  std::unique_ptr<http::api> api;
   std::unique_ptr<http::server> srv;
   try {
     svc = std::make_unique<service::engine_service>(clock, [&](notifiers::delivery_pipeline& pipeline) {
       return std::make_unique<engine::engine>(clock, *db, rt->notifiers, rt->org, pipeline);
     });
-    srv = std::make_unique<http::server>(listen->host, listen->port, http::make_routes(*svc));
+    api = std::make_unique<http::api>(*svc, clock, reads, rt->org, log);
+    srv = std::make_unique<http::server>(listen->host, listen->port, api->routes());
   } catch (const std::exception& e) {
     err << "baton serve: " << printable(e.what()) << '\n';
     return 2;
@@ -132,20 +173,32 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   const bool v6 = listen->host.find(':') != std::string::npos;
   const std::string base = fmt::format("http://{}:{}", v6 ? "[" + listen->host + "]" : listen->host, srv->port());
   const std::string system = rt->org->systems.empty() ? "my-system" : rt->org->systems.front().id;
+  const config::integration* native = nullptr;
+  for (const auto& in : rt->org->integrations) {
+    if (in.format == config::ingest_format::native) {
+      native = &in;
+      break;
+    }
+  }
   out << fmt::format("baton serve: listening on {} (database {}, configuration {} version {})\n", base,
                      o.db.string(), o.config.string(), version);
   out << fmt::format("baton serve: {} open incidents, {} pending timers, {} deliveries going out again\n", open,
                      timers, in_flight);
-  out << "baton serve: send an event with\n";
-  out << fmt::format(
-      "  curl -sS -X POST {}/v1/events -H 'Content-Type: application/json' -d '{{\"type\":\"anomaly\","
-      "\"system\":\"{}\",\"severity\":\"high\",\"summary\":\"first test event\",\"dedup_key\":\"try-1\"}}'\n",
-      base, system);
+  if (native != nullptr) {
+    out << fmt::format("baton serve: send an event (integration {}) with\n", native->id);
+    out << fmt::format(
+        "  curl -sS -X POST {}/v1/events {} -H 'Content-Type: application/json' -d '{{\"type\":\"anomaly\","
+        "\"system\":\"{}\",\"severity\":\"high\",\"summary\":\"first test event\",\"dedup_key\":\"try-1\"}}'\n",
+        base, token_header(*native), system);
+  } else {
+    out << "baton serve: no native integration is configured: POST /v1/events takes the token of one "
+           "(docs/config.md, integrations)\n";
+  }
   out << "baton serve: Ctrl-C (SIGINT) or SIGTERM stops it; SIGHUP reloads the configuration\n" << std::flush;
 
   int signal = 0;
   while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
-    reload(o, clock, *svc, out, err);
+    reload(o, clock, *svc, *api, out, err);
   }
   out << fmt::format("baton serve: {}: committing what is queued and stopping\n", strsignal(signal)) << std::flush;
   const bool healthy = svc->ready();  // false: the engine stopped after a store error

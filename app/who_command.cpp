@@ -52,36 +52,7 @@ int who_command(const who_options& o, timestamp now, std::ostream& out, std::ost
   engine::resolution res = engine::resolve_from(org, l, 0, at, o.working_hours_only);
 
   if (o.format == "json") {
-    json::object j;
-    j["role"] = role->id;
-    j["title"] = role->title;
-    j["at"] = format_iso(at);
-    j["system"] = o.system;
-    j["config_version"] = org.version;
-    if (res.holder != nullptr) {
-      j["holder"] = {{"id", res.holder->id}, {"name", res.holder->name}};
-      j["as_role"] = res.as_role->id;
-    } else {
-      j["holder"] = nullptr;
-    }
-    j["reason"] = res.reason();
-    json::array ladder;
-    for (const auto& r : l.rungs) {
-      auto a = engine::check_rung(org, r, at, o.working_hours_only);
-      json::object rj;
-      rj["rung"] = engine::describe(r);
-      rj["role"] = r.role->id;
-      rj["person"] = r.person->id;
-      rj["available"] = a.available;
-      if (a.stand_in != nullptr) {
-        rj["stand_in"] = a.stand_in->id;
-      }
-      if (!a.reason.empty()) {
-        rj["reason"] = a.reason;
-      }
-      ladder.emplace_back(std::move(rj));
-    }
-    j["ladder"] = std::move(ladder);
+    const json::object j = engine::holder_json(org, *role, system, at, o.working_hours_only);
     out << valid_utf8(json::serialize(j)) << '\n';  // see validate_command.cpp
     return res.holder != nullptr ? 0 : 1;
   }

@@ -45,13 +45,13 @@ writer open_writer(const std::filesystem::path& db, std::string_view command, st
 }
 
 std::shared_ptr<const config::organisation> load_or_say_why(const std::filesystem::path& config,
-                                                            const std::filesystem::path& include_root, timestamp now,
-                                                            std::string_view command, std::string_view invalid,
+                                                            const config::load_options& options,
+                                                            timestamp now, std::string_view command, std::string_view invalid,
                                                             std::ostream& err) {
   // Absolute, so that every version's notifier paths end up in one folder: the loader
   // resolves a fresh load's relative paths against the root file's folder, while a
   // version rebuilt from the store keeps them relative, for `base_dir` to resolve.
-  auto loaded = config::load(std::filesystem::absolute(config), now, config::load_options{include_root});
+  auto loaded = config::load(std::filesystem::absolute(config), now, options);
   if (loaded.org == nullptr) {
     for (const auto& d : loaded.diagnostics.items()) {
       if (d.level == config::severity::error) {
@@ -63,10 +63,10 @@ std::shared_ptr<const config::organisation> load_or_say_why(const std::filesyste
   return loaded.org;
 }
 
-std::unique_ptr<runtime> load_runtime(const std::filesystem::path& given, const std::filesystem::path& include_root,
+std::unique_ptr<runtime> load_runtime(const std::filesystem::path& given, const config::load_options& options,
                                       timestamp now, std::string_view command, std::ostream& err) {
   const auto config = std::filesystem::absolute(given);
-  auto org = load_or_say_why(config, include_root, now, command, "the configuration is invalid", err);
+  auto org = load_or_say_why(config, options, now, command, "the configuration is invalid", err);
   if (org == nullptr) {
     return nullptr;
   }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "base/expected.hpp"
+#include "config/loader.hpp"
 #include "config/organisation.hpp"
 #include "engine/engine.hpp"
 #include "notifiers/notifier.hpp"
@@ -34,8 +35,8 @@ writer open_writer(const std::filesystem::path& db, std::string_view command, st
 /// `config` (made absolute, see load_runtime) loaded as of `now`; null, with its errors
 /// printed to `err` and then `command`: `invalid`, when it is not valid.
 std::shared_ptr<const config::organisation> load_or_say_why(const std::filesystem::path& config,
-                                                            const std::filesystem::path& include_root, timestamp now,
-                                                            std::string_view command, std::string_view invalid,
+                                                            const config::load_options& options,
+                                                            timestamp now, std::string_view command, std::string_view invalid,
                                                             std::ostream& err);
 
 /// A configuration loaded for a command that runs the engine, with its notifiers.
@@ -48,7 +49,7 @@ struct runtime {
 /// Loads `config` as of `now` and makes the notifiers it names. On failure prints the
 /// configuration's errors (or the notifier's) to `err`, each line prefixed by
 /// `command` ("baton serve"), and returns null.
-std::unique_ptr<runtime> load_runtime(const std::filesystem::path& config, const std::filesystem::path& include_root,
+std::unique_ptr<runtime> load_runtime(const std::filesystem::path& config, const config::load_options& options,
                                       timestamp now, std::string_view command, std::ostream& err);
 
 /// The notifiers of each configuration version: `current` for `org`'s version (made

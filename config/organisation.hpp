@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -183,6 +184,8 @@ struct notifier_config {
 struct secret_digest {
   std::array<unsigned char, 32> sha256{};
   bool available = false;  // false: its file or variable is not there (validate warns)
+  std::filesystem::path file{};  // where it was read from, for messages: the file
+  std::string env{};             // or the environment variable; both empty for a digest
 };
 
 /// Where an event field comes from in an Alertmanager alert: the first of `from`

@@ -128,9 +128,11 @@ std::optional<secret_digest> read_secret(reader& r, const item& value, const sec
       p = (s.root_dir / p).lexically_normal();
     }
     where = "file " + p.string();
+    out.file = p;
     secret = read_secret_file(p, why);
   } else {
     where = "environment variable " + *name;
+    out.env = *name;
     const char* v = std::getenv(name->c_str());
     if (v == nullptr) {
       why = "is not set";

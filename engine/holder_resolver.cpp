@@ -4,6 +4,8 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
+
 #include <unordered_set>
 
 namespace baton::engine {
@@ -258,6 +260,44 @@ resolution resolve_from(const config::organisation& org, const ladder& l, std::s
 resolution resolve_holder(const config::organisation& org, const config::role& role, const config::ai_system* system,
                           timestamp t, bool working_hours_only) {
   return resolve_from(org, build_ladder(org, role, system), 0, t, working_hours_only);
+}
+
+boost::json::object holder_json(const config::organisation& org, const config::role& role,
+                                const config::ai_system* system, timestamp t, bool working_hours_only) {
+  namespace json = boost::json;
+  const ladder l = build_ladder(org, role, system);
+  const resolution res = resolve_from(org, l, 0, t, working_hours_only);
+  json::object j;
+  j["role"] = role.id;
+  j["title"] = role.title;
+  j["at"] = format_iso(t);
+  j["system"] = system != nullptr ? system->id : "";
+  j["config_version"] = org.version;
+  if (res.holder != nullptr) {
+    j["holder"] = {{"id", res.holder->id}, {"name", res.holder->name}};
+    j["as_role"] = res.as_role->id;
+  } else {
+    j["holder"] = nullptr;
+  }
+  j["reason"] = res.reason();
+  json::array rungs;
+  for (const auto& r : l.rungs) {
+    const auto a = check_rung(org, r, t, working_hours_only);
+    json::object rj;
+    rj["rung"] = describe(r);
+    rj["role"] = r.role->id;
+    rj["person"] = r.person->id;
+    rj["available"] = a.available;
+    if (a.stand_in != nullptr) {
+      rj["stand_in"] = a.stand_in->id;
+    }
+    if (!a.reason.empty()) {
+      rj["reason"] = a.reason;
+    }
+    rungs.emplace_back(std::move(rj));
+  }
+  j["ladder"] = std::move(rungs);
+  return j;
 }
 
 }  // namespace baton::engine

@@ -7,6 +7,8 @@
 // the backups in order; then the role's escalates_to, resolved the same way. A person out
 // of office with a delegate is stood in for by that delegate. Working hours count only
 // when asked (rules with working_hours_only); urgent pages go to whoever is available.
+#include <boost/json/object.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -80,6 +82,13 @@ bool within_working_hours(const config::person& p, const date::time_zone& zone, 
 /// The first instant at or after `t` within `p`'s working hours: `t` itself when it is
 /// within them; none when no weekday is a working day.
 std::optional<timestamp> next_working_time(const config::person& p, const date::time_zone& zone, timestamp t);
+
+/// Who holds `role` for `system` (null: none named) at `t`, as `baton who --format json`
+/// and GET /v1/roles/{role}/holder answer it: the holder (null when nobody is
+/// reachable), the role they hold it as, why, and every rung of the ladder with its
+/// availability.
+boost::json::object holder_json(const config::organisation& org, const config::role& role,
+                                const config::ai_system* system, timestamp t, bool working_hours_only);
 
 /// Local time in `zone` for people: "2027-01-04 00:00 CET".
 std::string format_local(timestamp t, const date::time_zone* zone);

@@ -50,14 +50,16 @@ void ingest_native_one_input(std::string_view data) {
   r.target = "/v1/events";
   r.content_type = "application/json";
   r.body = std::string(data);
-  const auto op = http::event_request(r);
+  config::integration in;
+  in.id = "fuzz";
+  const auto op = http::event_request(r, in);
   if (op) {
     check_event(*op);
   } else {
     check_error(op.error());
   }
   // The same body twice gives the same answer.
-  const auto again = http::event_request(r);
+  const auto again = http::event_request(r, in);
   check(again.has_value() == op.has_value(), target, "the same body was answered two ways");
   if (!op) {
     check(again.error().body == op.error().body, target, "the same bad body was answered two ways");

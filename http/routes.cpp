@@ -1,50 +1,26 @@
 #include "http/routes.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 #include <fmt/format.h>
 
 #include <cctype>
+#include <charconv>
 
 #include "base/text.hpp"
+#include "engine/holder_resolver.hpp"
+#include "http/answers.hpp"
+#include "ingest/alertmanager.hpp"
 #include "ingest/native_event.hpp"
+#include "ingest/pagerduty.hpp"
 
 namespace baton::http {
 namespace {
 namespace json = boost::json;
 
 constexpr std::size_t max_idempotency_key_bytes = 255;
-
-unsigned status_of(engine::error_kind k) {
-  switch (k) {
-    case engine::error_kind::invalid:
-      return 422;
-    case engine::error_kind::not_found:
-      return 404;
-    case engine::error_kind::conflict:
-      return 409;
-    case engine::error_kind::forbidden:
-      return 403;
-    case engine::error_kind::unavailable:
-      return 503;
-  }
-  return 500;
-}
-
-std::string_view code_of(engine::error_kind k) {
-  switch (k) {
-    case engine::error_kind::invalid:
-      return "invalid";
-    case engine::error_kind::not_found:
-      return "not_found";
-    case engine::error_kind::conflict:
-      return "conflict";
-    case engine::error_kind::forbidden:
-      return "forbidden";
-    case engine::error_kind::unavailable:
-      return "unavailable";
-  }
-  return "internal";
-}
+constexpr std::size_t default_page = 100;
+constexpr std::size_t max_page = 1'000;
 
 response method_not_allowed(std::string_view allowed) {
   auto r = error_response(405, "method_not_allowed", fmt::format("this route takes {}", allowed));
@@ -52,11 +28,7 @@ response method_not_allowed(std::string_view allowed) {
   return r;
 }
 
-response unavailable(std::string_view message) {
-  auto r = error_response(503, "unavailable", message);
-  r.headers.emplace_back("Retry-After", "1");
-  return r;
-}
+response not_found(std::string_view what) { return error_response(404, "not_found", what); }
 
 bool is_json(std::string_view content_type) {
   const auto type = content_type.substr(0, content_type.find(';'));
@@ -69,17 +41,23 @@ bool is_json(std::string_view content_type) {
   return lower == "application/json";
 }
 
+// The body parsed as JSON, or why not ("" when it is).
+std::string parse_body(const request& r, json::value& out) {
+  json::parse_options options;
+  options.max_depth = 64;
+  boost::system::error_code ec;
+  out = json::parse(r.body, ec, {}, options);
+  return ec ? fmt::format("the body is not JSON: {}", ec.message()) : std::string{};
+}
+
 // The body as one JSON object, or the answer saying why not.
 expected<json::object, response> json_object(const request& r) {
   if (!is_json(r.content_type)) {
     return unexpected{error_response(415, "unsupported_media_type", "the body must be application/json")};
   }
-  json::parse_options options;
-  options.max_depth = 64;
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec, {}, options);
-  if (ec) {
-    return unexpected{error_response(400, "malformed_json", fmt::format("the body is not JSON: {}", ec.message()))};
+  json::value v;
+  if (auto why = parse_body(r, v); !why.empty()) {
+    return unexpected{error_response(400, "malformed_json", why)};
   }
   if (!v.is_object()) {
     return unexpected{error_response(422, "invalid", "the body must be a JSON object")};
@@ -87,94 +65,536 @@ expected<json::object, response> json_object(const request& r) {
   return std::move(v.as_object());
 }
 
-response submitted(const engine::outcome& o) {
-  if (!o) {
-    const auto kind = o.error().kind;
-    return kind == engine::error_kind::unavailable ? unavailable(o.error().message)
-                                                   : error_response(status_of(kind), code_of(kind), o.error().message);
-  }
-  const auto& s = std::get<engine::submit_result>(o.value());
-  json::object out;
-  out["incident"] = s.incident_id;
-  out["created"] = s.created;
-  out["replayed"] = s.replayed;
-  json::array fired;
-  for (const auto& rule : s.fired_rules) {
-    fired.emplace_back(rule);
-  }
-  out["rules_fired"] = std::move(fired);
-  return {202, json::serialize(out), "application/json", {}};
-}
-
-void post_event(service::engine_service& svc, request&& r, respond done) {
-  auto op = event_request(r);
-  if (!op) {
-    done(std::move(op.error()));
-    return;
-  }
-  // `done` is shared by the callback and this frame: exactly one of them calls it.
-  auto answer = std::make_shared<respond>(std::move(done));
-  if (!svc.submit(std::move(*op), [answer](engine::outcome o) { (*answer)(submitted(o)); })) {
-    (*answer)(unavailable("too many events are waiting to be committed; retry shortly"));
-  }
-}
-
-}  // namespace
-
-expected<engine::submit_op, response> event_request(const request& r) {
+// The Idempotency-Key header as the request key "PREFIX:KEY" ("" when there is none).
+expected<std::string, response> request_key(const request& r, std::string_view prefix) {
   if (r.idempotency_key.size() > max_idempotency_key_bytes || !is_valid_utf8(r.idempotency_key)) {
     return unexpected{error_response(
         400, "bad_idempotency_key",
         fmt::format("Idempotency-Key must be UTF-8 of at most {} bytes", max_idempotency_key_bytes))};
   }
+  if (r.idempotency_key.empty()) {
+    return std::string{};
+  }
+  // A sender retrying with the same key gets the first answer again; nothing is done
+  // twice. Keys are the sender's own: two senders' equal keys never meet.
+  return fmt::format("{}:{}", prefix, r.idempotency_key);
+}
+
+// 403 unless `p` is an integration of `format`.
+expected<const config::integration*, response> integration_of(const principal& p, config::ingest_format format,
+                                                               std::string_view route) {
+  if (p.integration != nullptr && p.integration->format == format) {
+    return p.integration;
+  }
+  const std::string whose = p.integration != nullptr
+                                ? fmt::format("integration {} (format {})", p.integration->id,
+                                              config::to_string(p.integration->format))
+                                : fmt::format("API token {}", p.token->id);
+  return unexpected{error_response(
+      403, "forbidden",
+      printable_text(fmt::format("this token belongs to {}; {} takes the token of a {} integration", whose, route,
+                                 config::to_string(format))))};
+}
+
+struct param {
+  std::string_view key;
+  std::string_view value;
+};
+
+std::optional<std::int64_t> positive_id(std::string_view text) {
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || n <= 0) {
+    return std::nullopt;
+  }
+  return n;
+}
+
+// Who is acting on an incident: the person a token stands for (one-person token), or
+// the one of its people the body names (team token); "" for an integration (a sender).
+expected<std::string, response> acting_person(const principal& who, const json::object& body) {
+  std::string named;
+  if (const auto* v = body.if_contains("person")) {
+    if (!v->is_string() || v->as_string().empty()) {
+      return unexpected{error_response(422, "invalid", "person must be a person's id (a non-empty string)")};
+    }
+    named = std::string(v->as_string());
+  }
+  if (who.integration != nullptr) {
+    if (!named.empty()) {
+      return unexpected{error_response(
+          403, "forbidden", "an integration's token acts as the sender, not as a person: use a person's API token")};
+    }
+    return std::string{};
+  }
+  const auto& people = who.token->people;
+  if (named.empty()) {
+    if (people.size() == 1) {
+      return people.front();
+    }
+    return unexpected{error_response(
+        422, "invalid",
+        printable_text(fmt::format("token {} is a team's: the body must say which of its people acts "
+                                   "({{\"person\": \"{}\"}})",
+                                   who.token->id, people.empty() ? "id" : people.front())))};
+  }
+  if (std::find(people.begin(), people.end(), named) == people.end()) {
+    return unexpected{error_response(
+        403, "forbidden",
+        printable_text(fmt::format("token {} does not act for \"{}\"", who.token->id, shortened(named, 100))))};
+  }
+  return named;
+}
+
+// An optional string field of at most `limit` bytes ("" when absent).
+expected<std::string, response> text_field(const json::object& body, std::string_view key, std::size_t limit) {
+  const auto* v = body.if_contains(key);
+  if (v == nullptr || v->is_null()) {
+    return std::string{};
+  }
+  if (!v->is_string() || v->as_string().size() > limit || !is_valid_utf8(v->as_string())) {
+    return unexpected{
+        error_response(422, "invalid", fmt::format("{} must be a UTF-8 string of at most {} bytes", key, limit))};
+  }
+  return std::string(v->as_string());
+}
+
+// Shares `done` between a callback and the frame that submitted it: exactly one calls it.
+std::shared_ptr<respond> shared(respond done) { return std::make_shared<respond>(std::move(done)); }
+
+response queue_full() { return unavailable("too many operations are waiting to be committed; retry shortly"); }
+
+}  // namespace
+
+// --- read_pool ---------------------------------------------------------------------
+
+void read_pool::with(const std::function<void(store::store&)>& f) {
+  std::unique_ptr<store::store> s;
+  {
+    std::lock_guard lock(mu_);
+    if (!idle_.empty()) {
+      s = std::move(idle_.back());
+      idle_.pop_back();
+    }
+  }
+  if (s == nullptr) {
+    s = open_();
+  }
+  f(*s);  // a connection that threw is dropped with `s`: the next request opens anew
+  std::lock_guard lock(mu_);
+  idle_.push_back(std::move(s));
+}
+
+// --- what each ingest route makes of a request -----------------------------------------
+
+expected<engine::submit_op, response> event_request(const request& r, const config::integration& in) {
+  auto key = request_key(r, "native:" + in.id);
+  if (!key) {
+    return unexpected{std::move(key.error())};
+  }
   auto body = json_object(r);
   if (!body) {
     return unexpected{std::move(body.error())};
   }
-  auto e = ingest::native_event(*body, "http");
+  auto e = ingest::native_event(*body, in.id);
   if (!e) {
     return unexpected{error_response(422, "invalid_event", e.error())};
   }
   engine::submit_op op;
   op.e = std::move(*e);
-  op.actor = "integration:http";
-  if (!r.idempotency_key.empty()) {
-    // A sender retrying with the same key gets the first answer again; nothing is done twice.
-    op.request_key = "http:" + r.idempotency_key;
-  }
+  op.actor = "integration:" + in.id;
+  op.request_key = std::move(*key);
   return op;
 }
 
-handler make_routes(service::engine_service& svc) {
-  return [&svc](request&& r, respond done) {
-    const std::string_view path = std::string_view(r.target).substr(0, r.target.find('?'));
-    if (path == "/healthz") {
-      if (r.method != "GET") {
-        done(method_not_allowed("GET"));
-        return;
-      }
-      done({200, R"({"status":"alive"})", "application/json", {}});
-      return;
-    }
-    if (path == "/readyz") {
-      if (r.method != "GET") {
-        done(method_not_allowed("GET"));
-        return;
-      }
-      done(svc.ready() ? response{200, R"({"status":"ready"})", "application/json", {}}
-                       : unavailable("the engine has stopped after a store error; see the log"));
-      return;
-    }
-    if (path == "/v1/events") {
-      if (r.method != "POST") {
-        done(method_not_allowed("POST"));
-        return;
-      }
-      post_event(svc, std::move(r), std::move(done));
-      return;
-    }
-    done(error_response(404, "not_found", fmt::format("no route {}", printable(shortened(path, 200)))));
+expected<std::vector<engine::operation>, response> alertmanager_request(const request& r,
+                                                                        const config::integration& in) {
+  auto body = json_object(r);
+  if (!body) {
+    return unexpected{std::move(body.error())};
+  }
+  auto ops = ingest::alertmanager_operations(*body, in, "integration:" + in.id);
+  if (!ops) {
+    return unexpected{error_response(422, "invalid_payload", ops.error())};
+  }
+  return std::move(*ops);
+}
+
+expected<pagerduty_accepted, response> pagerduty_request(const request& r, const credentials& c) {
+  if (!is_json(r.content_type)) {
+    return unexpected{pagerduty_invalid({"the body must be application/json"})};
+  }
+  json::value v;
+  if (auto why = parse_body(r, v); !why.empty()) {
+    return unexpected{pagerduty_invalid({why})};
+  }
+  if (!v.is_object()) {
+    return unexpected{pagerduty_invalid({"the event must be a JSON object"})};
+  }
+  auto e = ingest::read_pagerduty(v.as_object());
+  if (!e.errors.empty()) {
+    return unexpected{pagerduty_invalid(e.errors)};
+  }
+  const auto* in = c.by_routing_key(e.routing_key);
+  if (in == nullptr) {
+    return unexpected{pagerduty_unknown_key()};
+  }
+  pagerduty_accepted a;
+  a.op = ingest::pagerduty_operation(v.as_object(), e, *in, "integration:" + in->id);
+  a.dedup_key = std::move(e.dedup_key);
+  a.action = std::move(e.action);
+  a.integration = in;
+  return a;
+}
+
+// --- api -----------------------------------------------------------------------------
+
+api::api(service::engine_service& svc, const engine::clock& clock, read_pool& reads,
+         std::shared_ptr<const config::organisation> org, log_sink log)
+    : svc_(svc),
+      clock_(clock),
+      reads_(reads),
+      log_(std::move(log)),
+      creds_(std::make_shared<const credentials>(std::move(org))) {}
+
+void api::use(std::shared_ptr<const config::organisation> org) {
+  auto c = std::make_shared<const credentials>(std::move(org));
+  std::lock_guard lock(mu_);
+  creds_ = std::move(c);
+}
+
+std::shared_ptr<const credentials> api::current() const {
+  std::lock_guard lock(mu_);
+  return creds_;
+}
+
+handler api::routes() {
+  return [this](request&& r, respond done) { answer(std::move(r), std::move(done)); };
+}
+
+void api::answer(request&& r, respond done) {
+  auto parsed = boost::urls::parse_origin_form(r.target);
+  if (!parsed) {
+    done(error_response(400, "bad_target", "the request target is not a valid path and query"));
+    return;
+  }
+  target t;
+  for (auto s : parsed->segments()) {
+    t.segments.emplace_back(s);
+  }
+  for (auto p : parsed->params()) {
+    t.params.emplace_back(p.key, p.has_value ? p.value : std::string{});
+  }
+  const std::string path = parsed->path();
+  const auto& seg = t.segments;
+  const auto n = seg.size();
+  const auto is = [&](std::initializer_list<std::string_view> want) {
+    return n == want.size() && std::equal(want.begin(), want.end(), seg.begin());
   };
+  const auto takes = [&](std::string_view method) {
+    if (r.method == method) {
+      return true;
+    }
+    done(method_not_allowed(method));
+    return false;
+  };
+
+  if (is({"healthz"})) {
+    if (takes("GET")) {
+      done({200, R"({"status":"alive"})", "application/json", {}});
+    }
+  } else if (is({"readyz"})) {
+    if (takes("GET")) {
+      done(svc_.ready() ? response{200, R"({"status":"ready"})", "application/json", {}}
+                        : unavailable("the engine has stopped after a store error; see the log"));
+    }
+  } else if (is({"v1", "events"})) {
+    if (takes("POST")) {
+      post_event(std::move(r), std::move(done));
+    }
+  } else if (is({"v1", "integrations", "alertmanager"})) {
+    if (takes("POST")) {
+      post_alertmanager(std::move(r), std::move(done));
+    }
+  } else if (is({"v2", "enqueue"})) {
+    if (takes("POST")) {
+      post_pagerduty(std::move(r), std::move(done));
+    }
+  } else if (is({"v1", "incidents"})) {
+    if (takes("GET")) {
+      get_incidents(std::move(r), t, std::move(done));
+    }
+  } else if (n == 3 && seg[0] == "v1" && seg[1] == "incidents") {
+    const auto id = positive_id(seg[2]);
+    if (!id) {
+      done(not_found(printable_text(fmt::format("no incident \"{}\": ids are positive integers", shortened(seg[2], 100)))));
+    } else if (takes("GET")) {
+      auto c = current();
+      auto who = c->authenticate(r.authorization);
+      if (!who) {
+        done(std::move(who.error()));
+        return;
+      }
+      get_incident(*id, std::move(done));
+    }
+  } else if (n >= 4 && seg[0] == "v1" && seg[1] == "incidents" && (seg[n - 1] == "ack" || seg[n - 1] == "resolve") &&
+             (n == 4 || (n == 5 && seg[2] == "by-key"))) {
+    if (takes("POST")) {
+      post_incident_action(std::move(r), t, std::move(done));
+    }
+  } else if (n == 4 && seg[0] == "v1" && seg[1] == "roles" && seg[3] == "holder") {
+    if (takes("GET")) {
+      get_holder(std::move(r), t, std::move(done));
+    }
+  } else {
+    done(not_found(printable_text(fmt::format("no route {}", shortened(path, 200)))));
+  }
+}
+
+void api::post_event(request&& r, respond done) {
+  const auto c = current();
+  auto who = c->authenticate(r.authorization);
+  if (!who) {
+    done(std::move(who.error()));
+    return;
+  }
+  auto in = integration_of(*who, config::ingest_format::native, "POST /v1/events");
+  if (!in) {
+    done(std::move(in.error()));
+    return;
+  }
+  auto op = event_request(r, **in);
+  if (!op) {
+    done(std::move(op.error()));
+    return;
+  }
+  auto answer = shared(std::move(done));
+  if (!svc_.submit(std::move(*op), [answer](engine::outcome o) { (*answer)(event_answer(o)); })) {
+    (*answer)(queue_full());
+  }
+}
+
+void api::post_alertmanager(request&& r, respond done) {
+  const auto c = current();
+  auto who = c->authenticate(r.authorization);
+  if (!who) {
+    done(std::move(who.error()));
+    return;
+  }
+  auto in = integration_of(*who, config::ingest_format::alertmanager, "POST /v1/integrations/alertmanager");
+  if (!in) {
+    done(std::move(in.error()));
+    return;
+  }
+  auto ops = alertmanager_request(r, **in);
+  if (!ops) {
+    done(std::move(ops.error()));
+    return;
+  }
+  auto answer = shared(std::move(done));
+  const std::string integration = (*in)->id;
+  auto log = log_;
+  if (!svc_.submit_all(std::move(*ops), [answer, integration, log](std::vector<engine::outcome> outcomes) {
+        (*answer)(alertmanager_answer(outcomes, integration, log));
+      })) {
+    (*answer)(queue_full());
+  }
+}
+
+void api::post_pagerduty(request&& r, respond done) {
+  const auto c = current();
+  auto accepted = pagerduty_request(r, *c);
+  if (!accepted) {
+    done(std::move(accepted.error()));
+    return;
+  }
+  auto answer = shared(std::move(done));
+  auto log = log_;
+  const std::string integration = accepted->integration->id;
+  if (!svc_.submit(std::move(accepted->op),
+                   [answer, dedup = accepted->dedup_key, action = accepted->action, integration,
+                    log](engine::outcome o) { (*answer)(pagerduty_answer(o, dedup, action, integration, log)); })) {
+    (*answer)(queue_full());
+  }
+}
+
+void api::post_incident_action(request&& r, const target& t, respond done) {
+  const auto c = current();
+  auto who = c->authenticate(r.authorization);
+  if (!who) {
+    done(std::move(who.error()));
+    return;
+  }
+  const auto& seg = t.segments;
+  const bool by_key = seg.size() == 5;
+  const bool ack = seg.back() == "ack";
+  std::int64_t id = 0;
+  std::string dedup_key;
+  if (by_key) {
+    dedup_key = seg[3];
+    if (dedup_key.empty() || dedup_key.size() > ingest::max_dedup_key_bytes || !is_valid_utf8(dedup_key)) {
+      done(not_found("no open incident has that key"));
+      return;
+    }
+  } else if (auto n = positive_id(seg[2])) {
+    id = *n;
+  } else {
+    done(not_found(printable_text(fmt::format("no incident \"{}\": ids are positive integers", shortened(seg[2], 100)))));
+    return;
+  }
+  // The body is optional: {"person": "ada"} for a team's token, {"note": "..."}.
+  json::object body;
+  if (!r.body.empty()) {
+    auto o = json_object(r);
+    if (!o) {
+      done(std::move(o.error()));
+      return;
+    }
+    body = std::move(*o);
+  }
+  auto acting = acting_person(*who, body);
+  if (!acting) {
+    done(std::move(acting.error()));
+    return;
+  }
+  auto note = text_field(body, "note", ingest::max_summary_bytes);
+  if (!note) {
+    done(std::move(note.error()));
+    return;
+  }
+  const std::string principal_id = who->integration != nullptr ? who->integration->id : who->token->id;
+  auto key = request_key(r, fmt::format("api:{}:{}", principal_id, ack ? "ack" : "resolve"));
+  if (!key) {
+    done(std::move(key.error()));
+    return;
+  }
+  engine::operation op;
+  if (ack) {
+    engine::acknowledge_op a;
+    a.incident_id = id;
+    a.dedup_key = dedup_key;
+    a.person = *acting;  // "" for an integration: a sender's acknowledgement
+    a.actor = who->integration != nullptr ? who->actor() : "";
+    a.request_key = std::move(*key);
+    op = std::move(a);
+  } else {
+    engine::resolve_op s;
+    s.incident_id = id;
+    s.dedup_key = dedup_key;
+    s.actor = acting->empty() ? who->actor() : "person:" + *acting;
+    s.note = std::move(*note);
+    s.request_key = std::move(*key);
+    op = std::move(s);
+  }
+  auto answer = shared(std::move(done));
+  if (!svc_.submit(std::move(op), [answer](engine::outcome o) { (*answer)(action_answer(o)); })) {
+    (*answer)(queue_full());
+  }
+}
+
+void api::get_incidents(request&& r, const target& t, respond done) {
+  const auto c = current();
+  auto who = c->authenticate(r.authorization);
+  if (!who) {
+    done(std::move(who.error()));
+    return;
+  }
+  store::incident_page page;
+  page.limit = default_page;
+  for (const auto& [key, value] : t.params) {
+    const auto p = param{key, value};
+    if (p.key == "state") {
+      if (p.value != "open" && p.value != "acknowledged" && p.value != "resolved" && p.value != "any") {
+        done(error_response(400, "bad_query", "state must be open, acknowledged, resolved or any"));
+        return;
+      }
+      page.state = p.value == "any" ? "" : p.value;
+    } else if (p.key == "before") {
+      auto n = positive_id(p.value);
+      if (!n) {
+        done(error_response(400, "bad_query", "before must be an incident id (a positive integer)"));
+        return;
+      }
+      page.before_id = *n;
+    } else if (p.key == "limit") {
+      auto n = positive_id(p.value);
+      if (!n || *n > static_cast<std::int64_t>(max_page)) {
+        done(error_response(400, "bad_query", fmt::format("limit must be 1 to {}", max_page)));
+        return;
+      }
+      page.limit = static_cast<std::size_t>(*n);
+    } else {
+      done(error_response(400, "bad_query",
+                          printable_text(fmt::format("unknown parameter \"{}\" (state, before, limit)",
+                                                     shortened(p.key, 100)))));
+      return;
+    }
+  }
+  response out;
+  try {
+    reads_.with([&](store::store& db) { out = incident_list_answer(db.incident_page_of(page), page.limit); });
+  } catch (const std::exception& e) {
+    out = unavailable(fmt::format("the database could not be read: {}", e.what()));
+  }
+  done(std::move(out));
+}
+
+void api::get_incident(std::int64_t id, respond done) {
+  response out;
+  try {
+    reads_.with([&](store::store& db) { out = incident_answer(db, id); });
+  } catch (const std::exception& e) {
+    out = unavailable(fmt::format("the database could not be read: {}", e.what()));
+  }
+  done(std::move(out));
+}
+
+void api::get_holder(request&& r, const target& t, respond done) {
+  const std::string& role_id = t.segments[2];
+  const auto c = current();
+  auto who = c->authenticate(r.authorization);
+  if (!who) {
+    done(std::move(who.error()));
+    return;
+  }
+  const auto& org = c->org();
+  const auto* role = org.find_role(role_id);
+  if (role == nullptr) {
+    done(not_found(printable_text(fmt::format("no role \"{}\"", shortened(role_id, 100)))));
+    return;
+  }
+  const config::ai_system* system = nullptr;
+  timestamp at = clock_.now();
+  bool working_hours_only = false;
+  for (const auto& [key, value] : t.params) {
+    const auto p = param{key, value};
+    if (p.key == "system") {
+      system = org.find_system(p.value);
+      if (system == nullptr) {
+        done(not_found(printable_text(fmt::format("no AI system \"{}\"", shortened(p.value, 100)))));
+        return;
+      }
+    } else if (p.key == "at") {
+      auto when = parse_iso(p.value, org.zone);
+      if (!when) {
+        done(error_response(400, "bad_query", "at must be an ISO 8601 time, e.g. 2026-03-04T09:00:00Z"));
+        return;
+      }
+      at = *when;
+    } else if (p.key == "working_hours_only") {
+      if (p.value != "true" && p.value != "false") {
+        done(error_response(400, "bad_query", "working_hours_only must be true or false"));
+        return;
+      }
+      working_hours_only = p.value == "true";
+    } else {
+      done(error_response(400, "bad_query",
+                          printable_text(fmt::format("unknown parameter \"{}\" (system, at, working_hours_only)",
+                                                     shortened(p.key, 100)))));
+      return;
+    }
+  }
+  done(json_answer(200, engine::holder_json(org, *role, system, at, working_hours_only)));
 }
 
 }  // namespace baton::http

@@ -8,6 +8,13 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 scripts/setup.sh
 baton=${BUILD_DIR:-build}/app/baton
+# The senders' tokens (examples/compel/integrations.yaml): made once, kept out of git.
+secrets=examples/compel/secrets
+(umask 077
+ for t in monitoring alertmanager amara caio-office; do
+   [ -s "$secrets/$t.token" ] || openssl rand -hex 24 > "$secrets/$t.token"
+ done
+ [ -s "$secrets/pagerduty.routing_key" ] || openssl rand -hex 16 > "$secrets/pagerduty.routing_key")
 # validate exits 0 with warnings: the example organisation has deliberate gaps.
 "$baton" validate --config examples/compel/baton.yaml
 echo

@@ -36,6 +36,39 @@ bool engine_service::submit(engine::operation op, callback done) {
   return true;
 }
 
+bool engine_service::submit_all(std::vector<engine::operation> ops, callback_all done) {
+  struct gathered {
+    std::vector<engine::outcome> outcomes;
+    std::size_t remaining = 0;
+    callback_all done;
+  };
+  auto g = std::make_shared<gathered>();
+  g->outcomes.resize(ops.size(), engine::outcome{engine::ack_result{}});
+  g->remaining = ops.size();
+  g->done = std::move(done);
+  if (ops.empty()) {
+    // Nothing to commit: answered at once, on this thread, as no batch will call it.
+    g->done({});
+    return true;
+  }
+  std::lock_guard lock(mu_);
+  if (stopping_ || queue_.size() + ops.size() > opts_.queue_capacity) {
+    stats_.refused += stopping_ ? 0 : 1;
+    return false;
+  }
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    // Every callback runs on the engine thread, in order: no lock needed for `g`.
+    queue_.push_back({std::move(ops[i]), [g, i](engine::outcome o) {
+                        g->outcomes[i] = std::move(o);
+                        if (--g->remaining == 0) {
+                          g->done(std::move(g->outcomes));
+                        }
+                      }});
+  }
+  wake_.notify_one();
+  return true;
+}
+
 void engine_service::wake() {
   std::lock_guard lock(mu_);
   woken_ = true;

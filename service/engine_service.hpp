@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "engine/engine.hpp"
 #include "notifiers/delivery_pipeline.hpp"
@@ -59,6 +60,12 @@ class engine_service {
   /// nothing queued and `done` never called, when the queue is full or the service is
   /// stopping. Any thread.
   bool submit(engine::operation op, callback done);
+
+  /// Queues every operation of `ops` or none of them; `done` is called once, with their
+  /// outcomes in order, after the last of them has committed (they may span batches).
+  /// False, with nothing queued, as for submit(). Any thread.
+  using callback_all = std::function<void(std::vector<engine::outcome>)>;
+  bool submit_all(std::vector<engine::operation> ops, callback_all done);
 
   /// Makes the engine thread look at the clock now (a test moving a manual clock; a
   /// wall-clock step noticed elsewhere). Any thread.

@@ -78,6 +78,7 @@ bhttp::response<bhttp::string_body> post(std::uint16_t port, const std::string& 
   bhttp::request<bhttp::string_body> req{bhttp::verb::post, target, 11};
   req.set(bhttp::field::host, "127.0.0.1");
   req.set(bhttp::field::content_type, "application/json");
+  req.set(bhttp::field::authorization, std::string("Bearer ") + test::compel_secrets::monitoring);
   req.body() = body;
   req.prepare_payload();
   bhttp::write(socket, req);
@@ -129,12 +130,22 @@ TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and st
   const auto port = s.port;
   CHECK_THAT(test::read_file(output), Catch::Contains("curl -sS -X POST http://127.0.0.1:" + std::to_string(port) +
                                                       "/v1/events"));
+  // The curl line works as printed (its token read from the integration's file).
+  {
+    std::smatch m;
+    const auto printed = test::read_file(output);
+    REQUIRE(std::regex_search(printed, m, std::regex(R"(\n  (curl [^\n]+))")));
+    const auto curl_out = dir.path() / "curl.out";
+    test::child_process curl({"/bin/bash", "-c", m[1].str() + " -w ' %{http_code}'"}, curl_out);
+    CHECK(curl.wait_for(20s) == 0);
+    CHECK_THAT(test::read_file(curl_out), Catch::Contains("\"created\":true") && Catch::EndsWith(" 202"));
+  }
 
   auto res = post(port, "/v1/events",
                   R"({"type":"incident","system":"credit-scoring","severity":"high","summary":"harm",)"
                   R"("dedup_key":"s1","attrs":{"customer_harm":true}})");
   REQUIRE(res.result_int() == 202);
-  CHECK_THAT(res.body(), Catch::Contains("\"incident\":1"));
+  CHECK_THAT(res.body(), Catch::Contains("\"incident\":2"));
 
   // A second process on the same database refuses, naming the file.
   const auto second_out = dir.path() / "second.out";
@@ -148,11 +159,25 @@ TEST_CASE("baton serve answers events over HTTP, refuses a second writer, and st
   CHECK(serve.wait_for(20s) == 0);
   CHECK_THAT(test::read_file(output), Catch::Contains("baton serve: stopped"));
   store::sqlite_store after(db);
-  const auto inc = after.find_incident(1);
+  const auto inc = after.find_incident(2);
   REQUIRE(inc.has_value());
   CHECK(inc->event_count == 1);
+  CHECK(inc->opened_by == "integration:monitoring");
   // The file notifier of the copied organisation wrote the pages beside it.
   CHECK(std::filesystem::exists(config.parent_path() / "notifications.jsonl"));
+}
+
+TEST_CASE("baton serve refuses to start without the tokens its integrations name", "[app][serve]") {
+  serve_dir d;
+  std::filesystem::remove(d.config.parent_path() / "secrets/alertmanager.token");
+  test::child_process serve({BATON_BINARY, "serve", "--config", d.config.string(), "--db", d.db.string(), "--listen",
+                             "127.0.0.1:0"},
+                            d.output);
+  CHECK(serve.wait_for(20s) == 2);
+  const auto text = test::read_file(d.output);
+  CHECK_THAT(text, Catch::Contains("integrations.yaml:") && Catch::Contains("secrets/alertmanager.token") &&
+                       Catch::Contains("does not exist"));
+  CHECK_FALSE(std::filesystem::exists(d.db));  // refused before the database was made
 }
 
 TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load", "[app][serve]") {

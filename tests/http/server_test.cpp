@@ -3,96 +3,26 @@
 // service on a real SQLite file behind it. Every wait is bounded.
 #include <catch2/catch.hpp>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
-
 #include <chrono>
 #include <thread>
 
-#include "http/routes.hpp"
-#include "http/server.hpp"
-#include "tests/support/service_rig.hpp"
+#include "tests/support/http_rig.hpp"
 
 using namespace baton;
-namespace net = boost::asio;
-namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using tcp = net::ip::tcp;
 
 namespace {
 
-// One keep-alive connection to the server.
-class client {
- public:
-  explicit client(std::uint16_t port) : socket_(ioc_) {
-    socket_.connect({net::ip::make_address("127.0.0.1"), port});
-  }
-
-  bhttp::response<bhttp::string_body> send(bhttp::verb method, const std::string& target, const std::string& body = "",
-                                           const std::string& content_type = "application/json",
-                                           const std::string& idempotency_key = "") {
-    bhttp::request<bhttp::string_body> req{method, target, 11};
-    req.set(bhttp::field::host, "127.0.0.1");
-    if (!body.empty()) {
-      req.set(bhttp::field::content_type, content_type);
-    }
-    if (!idempotency_key.empty()) {
-      req.set("Idempotency-Key", idempotency_key);
-    }
-    req.body() = body;
-    req.prepare_payload();
-    bhttp::write(socket_, req);
-    return receive();
-  }
-
-  bhttp::response<bhttp::string_body> receive() {
-    bhttp::response_parser<bhttp::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    bhttp::read(socket_, buffer_, parser);
-    return parser.release();
-  }
-
-  void write_raw(std::string_view bytes) { net::write(socket_, net::buffer(bytes.data(), bytes.size())); }
-  void shutdown_send() { socket_.shutdown(tcp::socket::shutdown_send); }
-  /// True when the server has closed the connection (a read ends at end of stream).
-  bool closed_by_server() {
-    beast::error_code ec;
-    char byte = 0;
-    socket_.read_some(net::buffer(&byte, 1), ec);
-    return ec == net::error::eof;
-  }
-
- private:
-  net::io_context ioc_;
-  tcp::socket socket_;
-  beast::flat_buffer buffer_;
-};
-
-boost::json::object json_of(const bhttp::response<bhttp::string_body>& r) {
-  return boost::json::parse(r.body()).as_object();
-}
-
-std::string code_of(const bhttp::response<bhttp::string_body>& r) {
-  return std::string(json_of(r).at("error").at("code").as_string());
-}
-
-struct http_rig {
-  explicit http_rig(http::server_options o = {}) : srv("127.0.0.1", 0, http::make_routes(*svc.svc), o) {
-    srv.start();
-  }
-  ~http_rig() {
-    srv.stop();
-    svc.svc->stop();
-  }
-  test::service_rig svc;
-  http::server srv;
-};
+using test::client;
+using test::code_of;
+using test::http_rig;
+using test::json_of;
 
 const std::string event_body =
     R"({"type":"anomaly","system":"credit-scoring","severity":"high","summary":"drift","dedup_key":"k1"})";
+
+// The monitoring integration's Authorization header line, for raw requests.
+std::string c_auth() { return std::string("Authorization: Bearer ") + test::compel_secrets::monitoring + "\r\n"; }
 
 // Waits (bounded) until the server holds `n` connections.
 bool connections_become(const http::server& srv, std::size_t n) {
@@ -200,7 +130,8 @@ TEST_CASE("a slow client holds up nobody, and is cut off at the read timeout", "
   o.read_timeout = std::chrono::milliseconds{300};
   http_rig r(o);
   client slow(r.srv.port());
-  slow.write_raw("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+  slow.write_raw("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" +
+                 c_auth() + "Content-Length: 100\r\n\r\n{");
   client quick(r.srv.port());
   CHECK(quick.send(bhttp::verb::post, "/v1/events", event_body).result_int() == 202);
   // The slow request never completes: the server closes it once its time is up.
@@ -214,7 +145,8 @@ TEST_CASE("requests pipelined on one connection are answered in order", "[http]"
   for (int i = 0; i < 3; ++i) {
     const std::string body = R"({"type":"anomaly","system":"credit-scoring","dedup_key":"p)" + std::to_string(i) +
                              R"("})";
-    pipelined += "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
+    pipelined += "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + c_auth() +
+                 "Content-Length: " +
                  std::to_string(body.size()) + "\r\n\r\n" + body;
   }
   c.write_raw(pipelined);

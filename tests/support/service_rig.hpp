@@ -40,7 +40,9 @@ struct service_rig {
   std::unique_ptr<service::engine_service> svc;
 
   explicit service_rig(service::engine_service::options o = {}) {
-    auto loaded = config::load(std::filesystem::path(BATON_SOURCE_DIR) / "examples/compel/baton.yaml", clock.now());
+    config::load_options secrets_required;
+    secrets_required.require_secrets = true;
+    auto loaded = config::load(copy_compel(dir, "org"), clock.now(), secrets_required);
     REQUIRE(loaded.org != nullptr);
     org = loaded.org;
     for (const auto& n : org->notifiers) {

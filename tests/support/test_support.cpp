@@ -77,6 +77,11 @@ std::filesystem::path copy_compel(const temp_dir& dir, const std::string& sub) {
       dir.write(sub + "/" + f.path().filename().string(), read_file(f.path()));
     }
   }
+  dir.write(sub + "/secrets/monitoring.token", std::string(compel_secrets::monitoring) + "\n");
+  dir.write(sub + "/secrets/alertmanager.token", std::string(compel_secrets::alertmanager) + "\n");
+  dir.write(sub + "/secrets/pagerduty.routing_key", std::string(compel_secrets::pagerduty_routing_key) + "\n");
+  dir.write(sub + "/secrets/amara.token", std::string(compel_secrets::amara) + "\n");
+  dir.write(sub + "/secrets/caio-office.token", std::string(compel_secrets::caio_office) + "\n");
   return dir.path() / sub / "baton.yaml";
 }
 

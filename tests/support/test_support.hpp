@@ -43,7 +43,17 @@ std::filesystem::path source_dir();
 /// examples/compel/baton.yaml
 std::filesystem::path compel_config();
 /// The reference organisation's files copied into `dir`/`sub` (its file notifier then
-/// writes there); the root file's path.
+/// writes there), with the secrets its integrations name (compel_secrets); the root
+/// file's path.
 std::filesystem::path copy_compel(const temp_dir& dir, const std::string& sub);
+
+/// The tokens copy_compel writes into secrets/ for examples/compel/integrations.yaml.
+struct compel_secrets {
+  static constexpr const char* monitoring = "test-monitoring-token-0123456789";
+  static constexpr const char* alertmanager = "test-alertmanager-token-01234567";
+  static constexpr const char* pagerduty_routing_key = "R0123456789abcdef0123456789abcde";  // 32
+  static constexpr const char* amara = "test-amara-token-0123456789abcdef";
+  static constexpr const char* caio_office = "test-caio-office-token-012345678";
+};
 
 }  // namespace baton::test
