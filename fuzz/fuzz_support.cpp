@@ -99,6 +99,19 @@ boost::json::value parse_json_output(std::string_view text, std::string_view tar
   return v;
 }
 
+void check_error_answer(const http::response& r, std::string_view target) {
+  check(r.status >= 400 && r.status < 500, target, "a bad body was not answered 4xx");
+  const boost::json::value doc = parse_json_output(r.body, target, "the error answer");
+  const auto* o = doc.if_object();
+  check(o != nullptr && o->size() == 1 && o->contains("error"), target, "the answer is not {\"error\": ...}");
+  const auto* inner = o->at("error").if_object();
+  check(inner != nullptr, target, "\"error\" is not an object");
+  for (const char* key : {"code", "message"}) {
+    const auto* v = inner->if_contains(key);
+    check(v != nullptr && v->is_string() && !v->as_string().empty(), target, "the error lacks a code or message");
+  }
+}
+
 void check_terminal_text(std::string_view text, std::string_view target, std::string_view what) {
   for (std::size_t i = 0; i < text.size();) {
     const std::size_t n = utf8_sequence_length(text, i);

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/server.hpp"
+
 namespace baton::fuzz {
 
 /// Prints which invariant of which target broke, with `detail` (shown as printable
@@ -26,6 +28,10 @@ inline void check(bool ok, std::string_view target, std::string_view what) {
 /// `text` is valid UTF-8 and one JSON document; returns it parsed. Aborts otherwise,
 /// naming `what` (e.g. "validate --format json").
 boost::json::value parse_json_output(std::string_view text, std::string_view target, std::string_view what);
+
+/// `r` is a 4xx whose body is one JSON object {"error": {"code", "message"}}, both
+/// non-empty strings: how baton's HTTP API refuses a request. Aborts otherwise.
+void check_error_answer(const http::response& r, std::string_view target);
 
 /// `text` is fit for a terminal, as issue 7 asks of every text output: valid UTF-8 with
 /// no control characters but '\n' (no C0, DEL or C1 controls) and no bidirectional

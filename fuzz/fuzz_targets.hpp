@@ -30,4 +30,12 @@ void log_one_input(std::string_view data);
 /// and checks as the server runs them, without a socket or an engine.
 void ingest_native_one_input(std::string_view data);
 
+/// A body for POST /v1/integrations/alertmanager (Alertmanager's webhook payload),
+/// through the route's parsing and checks.
+void ingest_alertmanager_one_input(std::string_view data);
+
+/// A body for POST /v2/enqueue (PagerDuty Events v2), through the route's parsing,
+/// checks and routing-key lookup.
+void ingest_pagerduty_one_input(std::string_view data);
+
 }  // namespace baton::fuzz

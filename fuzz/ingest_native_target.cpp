@@ -28,19 +28,6 @@ void check_event(const engine::submit_op& op) {
   check(op.request_key.empty(), target, "a request without Idempotency-Key got a request key");
 }
 
-void check_error(const http::response& r) {
-  check(r.status >= 400 && r.status < 500, target, "a bad body was not answered 4xx");
-  const boost::json::value doc = parse_json_output(r.body, target, "the error answer");
-  const auto* o = doc.if_object();
-  check(o != nullptr && o->size() == 1 && o->contains("error"), target, "the answer is not {\"error\": ...}");
-  const auto* inner = o->at("error").if_object();
-  check(inner != nullptr, target, "\"error\" is not an object");
-  for (const char* key : {"code", "message"}) {
-    const auto* v = inner->if_contains(key);
-    check(v != nullptr && v->is_string() && !v->as_string().empty(), target, "the error lacks a code or message");
-  }
-}
-
 }  // namespace ingest_native_input
 
 void ingest_native_one_input(std::string_view data) {
@@ -56,7 +43,7 @@ void ingest_native_one_input(std::string_view data) {
   if (op) {
     check_event(*op);
   } else {
-    check_error(op.error());
+    check_error_answer(op.error(), target);
   }
   // The same body twice gives the same answer.
   const auto again = http::event_request(r, in);

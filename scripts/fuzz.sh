@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (fuzz/) with clang and AddressSanitizer + UBSan into
 # ${BUILD_DIR:-build-fuzz} and runs one target on its corpus, or every target in turn:
 #
-#   scripts/fuzz.sh TARGET [SECONDS] [--merge]    TARGET: rules, config, scenario, log, ingest_native
+#   scripts/fuzz.sh TARGET [SECONDS] [--merge]    TARGET: rules, config, scenario, log,
+#                                                 ingest_native, ingest_alertmanager, ingest_pagerduty
 #   scripts/fuzz.sh all [SECONDS] [--merge]
 #
 # SECONDS (default 60) bounds each target's run. New inputs go to a scratch folder
@@ -14,9 +15,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 
-targets=(rules config scenario log ingest_native)
+targets=(rules config scenario log ingest_native ingest_alertmanager ingest_pagerduty)
 usage() {
-  echo "usage: scripts/fuzz.sh rules|config|scenario|log|ingest_native|all [SECONDS] [--merge]" >&2
+  echo "usage: scripts/fuzz.sh rules|config|scenario|log|ingest_native|ingest_alertmanager|ingest_pagerduty|all [SECONDS] [--merge]" >&2
   exit 2
 }
 
@@ -40,7 +41,7 @@ for arg in "$@"; do
 done
 case "$what" in
   all) run=("${targets[@]}") ;;
-  rules | config | scenario | log | ingest_native) run=("$what") ;;
+  rules | config | scenario | log | ingest_native | ingest_alertmanager | ingest_pagerduty) run=("$what") ;;
   *) usage ;;
 esac
 
@@ -52,7 +53,8 @@ max_len_of() {
     rules) echo 4096 ;;
     config | scenario) echo 8192 ;;
     log) echo 2048 ;;
-    ingest_native) echo 8192 ;;
+    ingest_native | ingest_pagerduty) echo 8192 ;;
+    ingest_alertmanager) echo 16384 ;;
   esac
 }
 dicts_of() {
@@ -62,6 +64,8 @@ dicts_of() {
     scenario) echo yaml scenario ;;
     log) echo log json ;;
     ingest_native) echo json native_event ;;
+    ingest_alertmanager) echo json alertmanager ;;
+    ingest_pagerduty) echo json pagerduty ;;
   esac
 }
 

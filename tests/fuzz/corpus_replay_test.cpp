@@ -61,3 +61,11 @@ TEST_CASE("the log corpus replays without a broken invariant", "[fuzz]") {
 TEST_CASE("the ingest_native corpus replays without a broken invariant", "[fuzz]") {
   replay("ingest_native", baton::fuzz::ingest_native_one_input);
 }
+
+TEST_CASE("the ingest_alertmanager corpus replays without a broken invariant", "[fuzz]") {
+  replay("ingest_alertmanager", baton::fuzz::ingest_alertmanager_one_input);
+}
+
+TEST_CASE("the ingest_pagerduty corpus replays without a broken invariant", "[fuzz]") {
+  replay("ingest_pagerduty", baton::fuzz::ingest_pagerduty_one_input);
+}
