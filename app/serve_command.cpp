@@ -146,15 +146,22 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   auto& db = w.db;
   const auto log = json_lines(err);
   http::read_pool reads([path = o.db] { return store::sqlite_store::open_reader(path); });
+  service::service_metrics metrics;
   std::unique_ptr<service::engine_service> svc;
   std::unique_ptr<http::api> api;
   std::unique_ptr<http::server> srv;
   try {
-    svc = std::make_unique<service::engine_service>(clock, [&](notifiers::delivery_pipeline& pipeline) {
-      return std::make_unique<engine::engine>(clock, *db, rt->notifiers, rt->org, pipeline);
-    });
-    api = std::make_unique<http::api>(*svc, clock, reads, rt->org, log);
+    service::engine_service::options so;
+    so.metrics = &metrics;
+    svc = std::make_unique<service::engine_service>(
+        clock,
+        [&](notifiers::delivery_pipeline& pipeline) {
+          return std::make_unique<engine::engine>(clock, *db, rt->notifiers, rt->org, pipeline);
+        },
+        so);
+    api = std::make_unique<http::api>(*svc, clock, reads, rt->org, log, &metrics);
     srv = std::make_unique<http::server>(listen->host, listen->port, api->routes());
+    api->serving(*srv);
   } catch (const std::exception& e) {
     err << "baton serve: " << printable(e.what()) << '\n';
     return 2;

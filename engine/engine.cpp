@@ -213,7 +213,9 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
     for (const auto& op : ops) {
       out.push_back(std::visit(run, op));
     }
+    const auto commit_started = std::chrono::steady_clock::now();
     core_->commit();
+    last_commit_ = std::chrono::steady_clock::now() - commit_started;
   } catch (const std::exception& e) {
     core_->fail(e.what());
     out.clear();
@@ -282,6 +284,10 @@ std::optional<timestamp> engine::next_due() {
 }
 
 const std::string& engine::stopped() const noexcept { return core_->stopped_; }
+
+void engine::observe_log(store::audit_log::observer f) { core_->log_.observe(std::move(f)); }
+
+std::chrono::nanoseconds engine::last_commit_duration() const noexcept { return last_commit_; }
 
 const incident* engine::find_incident(std::int64_t id) const {
   auto it = core_->incidents_.find(id);

@@ -22,6 +22,7 @@
 #include "engine/latency.hpp"
 #include "notifiers/delivery_pipeline.hpp"
 #include "notifiers/notifier.hpp"
+#include "store/audit_log.hpp"
 #include "store/store.hpp"
 
 namespace baton::engine {
@@ -238,6 +239,12 @@ class engine {
   /// Attempts handed to the pipeline whose outcome is not yet recorded.
   std::size_t deliveries_in_flight() const noexcept;
 
+  /// `f` sees every log record the engine appends, as it is appended (within its
+  /// batch's transaction; the engine stops for good if that fails). Metrics use it.
+  void observe_log(store::audit_log::observer f);
+  /// How long the last batch's store commit took (its fsync).
+  std::chrono::nanoseconds last_commit_duration() const noexcept;
+
   /// Why the engine stopped after a store error; empty while it runs.
   const std::string& stopped() const noexcept;
 
@@ -265,6 +272,7 @@ class engine {
   expected<Result, engine_error> run_one(Op op);
 
   std::unique_ptr<detail::core> core_;
+  std::chrono::nanoseconds last_commit_{0};
 };
 
 /// Drives a manual clock to `until`, stopping at every timer deadline on the way so each

@@ -124,6 +124,9 @@ void core::page_from(op_context& op, incident& inc, escalation& esc, std::size_t
   d["round"] = esc.round;
   d["why"] = why;
   d["reason"] = reason;
+  if (const auto fallback = fallback_of(r, res); !fallback.empty()) {
+    d["fallback"] = fallback;
+  }
   log_.append(op.now, op.actor, "holder.resolved", inc.id, d);
 
   send(op, inc, &esc, notification_kind::page, *res.holder, *res.as_role, esc.rule, reason, esc.target_at,

@@ -262,6 +262,25 @@ resolution resolve_holder(const config::organisation& org, const config::role& r
   return resolve_from(org, build_ladder(org, role, system), 0, t, working_hours_only);
 }
 
+std::string_view fallback_of(const rung& r, const resolution& res) {
+  if (r.depth > 0) {
+    return "escalates_to";
+  }
+  if (res.holder != r.person) {
+    return "delegate";
+  }
+  switch (r.source) {
+    case rung_source::override_entry:
+      return "override";
+    case rung_source::backup:
+      return "backup";
+    case rung_source::primary:
+    case rung_source::chair:
+      return "";
+  }
+  return "";
+}
+
 boost::json::object holder_json(const config::organisation& org, const config::role& role,
                                 const config::ai_system* system, timestamp t, bool working_hours_only) {
   namespace json = boost::json;

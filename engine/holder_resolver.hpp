@@ -69,6 +69,11 @@ resolution resolve_holder(const config::organisation& org, const config::role& r
                           const config::ai_system* system, timestamp t,
                           bool working_hours_only = false);
 
+/// How far from its named holder a role's answer fell, for metrics and the log: "" (its
+/// primary or chair), "override", "backup", "delegate" (a holder's stand-in while
+/// away) or "escalates_to" (a rung of a role it escalates to).
+std::string_view fallback_of(const rung& r, const resolution& res);
+
 /// "primary amara", "backup 2 mei", "chair helena", "override lukas", prefixed by the
 /// role for rungs reached through escalates_to ("board: chair helena").
 std::string describe(const rung& r);

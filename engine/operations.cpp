@@ -338,6 +338,7 @@ expected<ack_result, engine_error> core::acknowledge(op_context& op, std::int64_
   json::object d;
   d["person"] = p->id;
   d["engaged"] = string_array(result.engaged_roles);
+  d["latency_ms"] = (op.now - inc.opened_at).count();  // since the incident opened
   log_.append(op.now, op.actor, "acknowledged", inc.id, d);
   update_incident_state(op, inc);
   result.incident_acknowledged = inc.state == incident_state::acknowledged;

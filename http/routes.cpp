@@ -159,6 +159,54 @@ expected<std::string, response> text_field(const json::object& body, std::string
   return std::string(v->as_string());
 }
 
+// A refused request's log line: its id, route and status, and the message it got.
+void log_refusal(const log_sink& log, const std::string& id, const std::string& method, std::string_view route,
+                 const response& out) {
+  json::object line;
+  line["level"] = out.status >= 500 ? "error" : "warn";
+  line["msg"] = "request refused";
+  line["request_id"] = id;
+  line["method"] = printable_text(shortened(method, 20));
+  line["route"] = route;
+  line["status"] = static_cast<std::int64_t>(out.status);
+  boost::system::error_code ec;
+  const auto body = json::parse(out.body, ec);
+  if (!ec && body.is_object()) {
+    if (const auto* e = body.as_object().if_contains("error"); e != nullptr && e->is_object()) {
+      if (const auto* m = e->as_object().if_contains("message")) {
+        line["error"] = *m;
+      }
+    } else if (const auto* m = body.as_object().if_contains("message")) {
+      line["error"] = *m;  // PagerDuty's shape
+    }
+  }
+  log(std::move(line));
+}
+
+// What an operation from a sender came to, for baton_events_received_total.
+std::string_view event_outcome(const engine::outcome& o) {
+  if (!o) {
+    switch (o.error().kind) {
+      case engine::error_kind::unavailable:
+        return "unavailable";
+      case engine::error_kind::not_found:
+        return "ignored";
+      default:
+        return "refused";
+    }
+  }
+  if (const auto* s = std::get_if<engine::submit_result>(&o.value())) {
+    return s->replayed ? "replayed" : s->created ? "opened" : "deduplicated";
+  }
+  if (const auto* r = std::get_if<engine::resolve_result>(&o.value())) {
+    return r->replayed ? "replayed" : "resolved";
+  }
+  if (const auto* a = std::get_if<engine::ack_result>(&o.value())) {
+    return a->replayed ? "replayed" : "acknowledged";
+  }
+  return "refused";
+}
+
 // Shares `done` between a callback and the frame that submitted it: exactly one calls it.
 std::shared_ptr<respond> shared(respond done) { return std::make_shared<respond>(std::move(done)); }
 
@@ -250,11 +298,12 @@ expected<pagerduty_accepted, response> pagerduty_request(const request& r, const
 // --- api -----------------------------------------------------------------------------
 
 api::api(service::engine_service& svc, const engine::clock& clock, read_pool& reads,
-         std::shared_ptr<const config::organisation> org, log_sink log)
+         std::shared_ptr<const config::organisation> org, log_sink log, service::service_metrics* metrics)
     : svc_(svc),
       clock_(clock),
       reads_(reads),
       log_(std::move(log)),
+      metrics_(metrics),
       creds_(std::make_shared<const credentials>(std::move(org))) {}
 
 void api::use(std::shared_ptr<const config::organisation> org) {
@@ -272,83 +321,139 @@ handler api::routes() {
   return [this](request&& r, respond done) { answer(std::move(r), std::move(done)); };
 }
 
-void api::answer(request&& r, respond done) {
-  auto parsed = boost::urls::parse_origin_form(r.target);
-  if (!parsed) {
-    done(error_response(400, "bad_target", "the request target is not a valid path and query"));
-    return;
-  }
-  target t;
-  for (auto s : parsed->segments()) {
-    t.segments.emplace_back(s);
-  }
-  for (auto p : parsed->params()) {
-    t.params.emplace_back(p.key, p.has_value ? p.value : std::string{});
-  }
-  const std::string path = parsed->path();
-  const auto& seg = t.segments;
+// The route template a target matches ("" for none): the label of its metrics and
+// log lines, so that ids and keys never become label values.
+std::string_view route_of(const std::vector<std::string>& seg) {
   const auto n = seg.size();
   const auto is = [&](std::initializer_list<std::string_view> want) {
     return n == want.size() && std::equal(want.begin(), want.end(), seg.begin());
   };
-  const auto takes = [&](std::string_view method) {
-    if (r.method == method) {
-      return true;
-    }
-    done(method_not_allowed(method));
-    return false;
-  };
-
   if (is({"healthz"})) {
-    if (takes("GET")) {
-      done({200, R"({"status":"alive"})", "application/json", {}});
-    }
-  } else if (is({"readyz"})) {
-    if (takes("GET")) {
-      done(svc_.ready() ? response{200, R"({"status":"ready"})", "application/json", {}}
-                        : unavailable("the engine has stopped after a store error; see the log"));
-    }
-  } else if (is({"v1", "events"})) {
-    if (takes("POST")) {
-      post_event(std::move(r), std::move(done));
-    }
-  } else if (is({"v1", "integrations", "alertmanager"})) {
-    if (takes("POST")) {
-      post_alertmanager(std::move(r), std::move(done));
-    }
-  } else if (is({"v2", "enqueue"})) {
-    if (takes("POST")) {
-      post_pagerduty(std::move(r), std::move(done));
-    }
-  } else if (is({"v1", "incidents"})) {
-    if (takes("GET")) {
-      get_incidents(std::move(r), t, std::move(done));
-    }
-  } else if (n == 3 && seg[0] == "v1" && seg[1] == "incidents") {
-    const auto id = positive_id(seg[2]);
-    if (!id) {
-      done(not_found(printable_text(fmt::format("no incident \"{}\": ids are positive integers", shortened(seg[2], 100)))));
-    } else if (takes("GET")) {
-      auto c = current();
-      auto who = c->authenticate(r.authorization);
-      if (!who) {
-        done(std::move(who.error()));
-        return;
-      }
-      get_incident(*id, std::move(done));
-    }
-  } else if (n >= 4 && seg[0] == "v1" && seg[1] == "incidents" && (seg[n - 1] == "ack" || seg[n - 1] == "resolve") &&
-             (n == 4 || (n == 5 && seg[2] == "by-key"))) {
-    if (takes("POST")) {
-      post_incident_action(std::move(r), t, std::move(done));
-    }
-  } else if (n == 4 && seg[0] == "v1" && seg[1] == "roles" && seg[3] == "holder") {
-    if (takes("GET")) {
-      get_holder(std::move(r), t, std::move(done));
-    }
-  } else {
-    done(not_found(printable_text(fmt::format("no route {}", shortened(path, 200)))));
+    return "/healthz";
   }
+  if (is({"readyz"})) {
+    return "/readyz";
+  }
+  if (is({"metrics"})) {
+    return "/metrics";
+  }
+  if (is({"v1", "events"})) {
+    return "/v1/events";
+  }
+  if (is({"v1", "integrations", "alertmanager"})) {
+    return "/v1/integrations/alertmanager";
+  }
+  if (is({"v2", "enqueue"})) {
+    return "/v2/enqueue";
+  }
+  if (n < 2 || seg[0] != "v1") {
+    return "";
+  }
+  if (seg[1] == "incidents") {
+    if (n == 2) {
+      return "/v1/incidents";
+    }
+    if (n == 3) {
+      return "/v1/incidents/{id}";
+    }
+    if (n == 4 && seg[3] == "ack") {
+      return "/v1/incidents/{id}/ack";
+    }
+    if (n == 4 && seg[3] == "resolve") {
+      return "/v1/incidents/{id}/resolve";
+    }
+    if (n == 5 && seg[2] == "by-key" && seg[4] == "ack") {
+      return "/v1/incidents/by-key/{key}/ack";
+    }
+    if (n == 5 && seg[2] == "by-key" && seg[4] == "resolve") {
+      return "/v1/incidents/by-key/{key}/resolve";
+    }
+  }
+  if (seg[1] == "roles" && n == 4 && seg[3] == "holder") {
+    return "/v1/roles/{role}/holder";
+  }
+  return "";
+}
+
+// The method each route takes.
+std::string_view method_of(std::string_view route) {
+  return route.starts_with("/v1/events") || route.starts_with("/v1/integrations") || route.starts_with("/v2/") ||
+                 route.ends_with("/ack") || route.ends_with("/resolve")
+             ? "POST"
+             : "GET";
+}
+
+void api::answer(request&& r, respond done) {
+  const auto started = std::chrono::steady_clock::now();
+  auto parsed = boost::urls::parse_origin_form(r.target);
+  target t;
+  if (parsed) {
+    for (auto s : parsed->segments()) {
+      t.segments.emplace_back(s);
+    }
+    for (auto p : parsed->params()) {
+      t.params.emplace_back(p.key, p.has_value ? p.value : std::string{});
+    }
+  }
+  const std::string_view route = parsed ? route_of(t.segments) : std::string_view{};
+  // Every answer is counted by route and status, and a refusal is logged with the
+  // request's id, before it goes back to the server.
+  done = [this, started, route, id = r.request_id, method = r.method, done = std::move(done)](response out) {
+    const auto label = route.empty() ? std::string_view{"unmatched"} : route;
+    if (metrics_ != nullptr) {
+      metrics_->on_request(label, out.status, std::chrono::steady_clock::now() - started);
+    }
+    if (out.status >= 400 && log_) {
+      log_refusal(log_, id, method, label, out);
+    }
+    done(std::move(out));
+  };
+  if (!parsed) {
+    done(error_response(400, "bad_target", "the request target is not a valid path and query"));
+    return;
+  }
+  if (route.empty()) {
+    done(not_found(printable_text(fmt::format("no route {}", shortened(parsed->path(), 200)))));
+    return;
+  }
+  if (r.method != method_of(route)) {
+    done(method_not_allowed(method_of(route)));
+    return;
+  }
+  if (route == "/healthz") {
+    done({200, R"({"status":"alive"})", "application/json", {}});
+  } else if (route == "/readyz") {
+    done(svc_.ready() ? response{200, R"({"status":"ready"})", "application/json", {}}
+                      : unavailable("the engine has stopped after a store error; see the log"));
+  } else if (route == "/metrics") {
+    get_metrics(std::move(done));
+  } else if (route == "/v1/events") {
+    post_event(std::move(r), std::move(done));
+  } else if (route == "/v1/integrations/alertmanager") {
+    post_alertmanager(std::move(r), std::move(done));
+  } else if (route == "/v2/enqueue") {
+    post_pagerduty(std::move(r), std::move(done));
+  } else if (route == "/v1/incidents") {
+    get_incidents(std::move(r), t, std::move(done));
+  } else if (route == "/v1/incidents/{id}") {
+    get_incident(std::move(r), t, std::move(done));
+  } else if (route == "/v1/roles/{role}/holder") {
+    get_holder(std::move(r), t, std::move(done));
+  } else {
+    post_incident_action(std::move(r), t, std::move(done));
+  }
+}
+
+void api::get_metrics(respond done) {
+  if (metrics_ == nullptr) {
+    done(not_found("this service keeps no metrics"));
+    return;
+  }
+  service::service_metrics::now n;
+  n.queued = svc_.snapshot().queued;
+  n.connections = server_ != nullptr ? server_->connections() : 0;
+  n.ready = svc_.ready();
+  done({200, metrics_->render(n), "text/plain; version=0.0.4; charset=utf-8", {}});
 }
 
 void api::post_event(request&& r, respond done) {
@@ -365,11 +470,16 @@ void api::post_event(request&& r, respond done) {
   }
   auto op = event_request(r, **in);
   if (!op) {
+    count_events((*in)->id, {}, "invalid");
     done(std::move(op.error()));
     return;
   }
   auto answer = shared(std::move(done));
-  if (!svc_.submit(std::move(*op), [answer](engine::outcome o) { (*answer)(event_answer(o)); })) {
+  if (!svc_.submit(std::move(*op), [this, answer, in = (*in)->id](engine::outcome o) {
+        count_events(in, {&o, 1});
+        (*answer)(event_answer(o));
+      })) {
+    count_events((*in)->id, {}, "unavailable");
     (*answer)(queue_full());
   }
 }
@@ -388,16 +498,33 @@ void api::post_alertmanager(request&& r, respond done) {
   }
   auto ops = alertmanager_request(r, **in);
   if (!ops) {
+    count_events((*in)->id, {}, "invalid");
     done(std::move(ops.error()));
     return;
   }
   auto answer = shared(std::move(done));
   const std::string integration = (*in)->id;
-  auto log = log_;
-  if (!svc_.submit_all(std::move(*ops), [answer, integration, log](std::vector<engine::outcome> outcomes) {
-        (*answer)(alertmanager_answer(outcomes, integration, log));
+  const std::size_t alerts = ops->size();
+  if (!svc_.submit_all(std::move(*ops), [this, answer, integration](std::vector<engine::outcome> outcomes) {
+        count_events(integration, outcomes);
+        (*answer)(alertmanager_answer(outcomes, integration, log_));
       })) {
+    count_events(integration, {}, "unavailable", alerts);
     (*answer)(queue_full());
+  }
+}
+
+void api::count_events(std::string_view integration, std::span<const engine::outcome> outcomes,
+                       std::string_view instead, std::size_t n) const {
+  if (metrics_ == nullptr) {
+    return;
+  }
+  if (!instead.empty()) {
+    metrics_->on_events(integration, instead, n);
+    return;
+  }
+  for (const auto& o : outcomes) {
+    metrics_->on_events(integration, event_outcome(o));
   }
 }
 
@@ -409,11 +536,13 @@ void api::post_pagerduty(request&& r, respond done) {
     return;
   }
   auto answer = shared(std::move(done));
-  auto log = log_;
   const std::string integration = accepted->integration->id;
-  if (!svc_.submit(std::move(accepted->op),
-                   [answer, dedup = accepted->dedup_key, action = accepted->action, integration,
-                    log](engine::outcome o) { (*answer)(pagerduty_answer(o, dedup, action, integration, log)); })) {
+  if (!svc_.submit(std::move(accepted->op), [this, answer, dedup = accepted->dedup_key, action = accepted->action,
+                                             integration](engine::outcome o) {
+        count_events(integration, {&o, 1});
+        (*answer)(pagerduty_answer(o, dedup, action, integration, log_));
+      })) {
+    count_events(integration, {}, "unavailable");
     (*answer)(queue_full());
   }
 }
@@ -539,10 +668,22 @@ void api::get_incidents(request&& r, const target& t, respond done) {
   done(std::move(out));
 }
 
-void api::get_incident(std::int64_t id, respond done) {
+void api::get_incident(request&& r, const target& t, respond done) {
+  const auto c = current();
+  auto who = c->authenticate(r.authorization);
+  if (!who) {
+    done(std::move(who.error()));
+    return;
+  }
+  const auto id = positive_id(t.segments[2]);
+  if (!id) {
+    done(not_found(
+        printable_text(fmt::format("no incident \"{}\": ids are positive integers", shortened(t.segments[2], 100)))));
+    return;
+  }
   response out;
   try {
-    reads_.with([&](store::store& db) { out = incident_answer(db, id); });
+    reads_.with([&](store::store& db) { out = incident_answer(db, *id); });
   } catch (const std::exception& e) {
     out = unavailable(fmt::format("the database could not be read: {}", e.what()));
   }

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@
 #include "http/auth.hpp"
 #include "http/server.hpp"
 #include "service/engine_service.hpp"
+#include "service/service_metrics.hpp"
 #include "store/store.hpp"
 
 namespace baton::http {
@@ -47,11 +49,15 @@ class read_pool {
 ///   POST /v1/incidents/{id}/ack|resolve     a person acting (an API token)
 ///   POST /v1/incidents/by-key/{key}/ack|resolve
 ///   GET  /v1/incidents[?state=open], /v1/incidents/{id}, /v1/roles/{role}/holder
-///   GET  /healthz, /readyz
+///   GET  /metrics (Prometheus), /healthz, /readyz
 class api {
  public:
   api(service::engine_service& svc, const engine::clock& clock, read_pool& reads,
-      std::shared_ptr<const config::organisation> org, log_sink log = {});
+      std::shared_ptr<const config::organisation> org, log_sink log = {},
+      service::service_metrics* metrics = nullptr);
+
+  /// The server answering for it, whose connections /metrics counts.
+  void serving(const server& s) { server_ = &s; }
 
   /// From now on requests are checked against `org` (its tokens, integrations, roles):
   /// called after a reload has been committed.
@@ -73,13 +79,20 @@ class api {
   void post_pagerduty(request&& r, respond done);
   void post_incident_action(request&& r, const target& t, respond done);
   void get_incidents(request&& r, const target& t, respond done);
-  void get_incident(std::int64_t id, respond done);
+  void get_incident(request&& r, const target& t, respond done);
+  void get_metrics(respond done);
+  /// Counts each outcome for `integration`, or `n` of `instead` (refused before the
+  /// engine: invalid, unavailable).
+  void count_events(std::string_view integration, std::span<const engine::outcome> outcomes,
+                    std::string_view instead = {}, std::size_t n = 1) const;
   void get_holder(request&& r, const target& t, respond done);
 
   service::engine_service& svc_;
   const engine::clock& clock_;
   read_pool& reads_;
   log_sink log_;
+  service::service_metrics* metrics_;
+  const server* server_ = nullptr;
   mutable std::mutex mu_;
   std::shared_ptr<const credentials> creds_;
 };

@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <cctype>
+#include <random>
 #include <optional>
 #include <stdexcept>
 
@@ -82,6 +85,20 @@ struct server::impl {
 
 namespace {
 
+// The client's X-Request-Id when it is one a log can carry safely; else a new one, unique
+// in this process: a random prefix chosen at start and a count.
+std::string request_id_of(std::string_view given) {
+  const bool sane = !given.empty() && given.size() <= 128 && std::all_of(given.begin(), given.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == ':' || c == '-';
+  });
+  if (sane) {
+    return std::string(given);
+  }
+  static const std::uint32_t prefix = std::random_device{}();
+  static std::atomic<std::uint64_t> count{0};
+  return fmt::format("{:08x}-{:x}", prefix, ++count);
+}
+
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket socket, server::impl& owner) : stream_(std::move(socket)), owner_(&owner) {
@@ -95,6 +112,7 @@ class session : public std::enable_shared_from_this<session> {
 
  private:
   void read() {
+    request_id_.clear();
     parser_.emplace();
     parser_->body_limit(owner_->opts.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(owner_->opts.header_limit));
@@ -138,6 +156,8 @@ class session : public std::enable_shared_from_this<session> {
     r.content_type = std::string(m[bhttp::field::content_type]);
     r.authorization = std::string(m[bhttp::field::authorization]);
     r.idempotency_key = std::string(m["Idempotency-Key"]);
+    r.request_id = request_id_of(m["X-Request-Id"]);
+    request_id_ = r.request_id;
     r.body = std::move(m.body());
     // No time limit while the handler works (the engine commits): the answer comes.
     stream_.expires_never();
@@ -151,6 +171,9 @@ class session : public std::enable_shared_from_this<session> {
   void answer(response r, bool keep_alive) {
     auto res = std::make_shared<bhttp::response<bhttp::string_body>>(static_cast<bhttp::status>(r.status), 11);
     res->set(bhttp::field::server, "baton");
+    if (!request_id_.empty()) {
+      res->set("X-Request-Id", request_id_);
+    }
     res->set(bhttp::field::content_type, r.content_type);
     for (auto& [name, value] : r.headers) {
       res->set(name, value);
@@ -203,6 +226,7 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   server::impl* owner_;
   bool keep_alive_ = true;
+  std::string request_id_;  // of the request being answered
   static constexpr std::size_t max_drained = 16 * 1024 * 1024;
   std::array<char, 4096> discard_{};
   std::size_t drained_ = 0;

@@ -21,6 +21,10 @@ struct request {
   std::string content_type;
   std::string authorization;
   std::string idempotency_key;  // the Idempotency-Key header, if any
+  /// The X-Request-Id header when the client sent a sane one (at most 128 of
+  /// A-Z a-z 0-9 . _ : -), else one the server made; echoed in the answer's
+  /// X-Request-Id and in log lines about it.
+  std::string request_id;
   std::string body;
 };
 

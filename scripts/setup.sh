@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs the Debian packages baton needs (scripts/debian-packages.txt) when any is
+# Installs the Debian packages baton needs (scripts/debian-packages.txt, and with
+# BATON_TEST_PEERS=1 the test peers of scripts/debian-test-packages.txt) when any is
 # missing, then configures and builds into ${BUILD_DIR:-build}. Safe to run repeatedly.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' scripts/debian-packages.txt)
+lists=(scripts/debian-packages.txt)
+if [ "${BATON_TEST_PEERS:-0}" = 1 ]; then
+  lists+=(scripts/debian-test-packages.txt)
+fi
+mapfile -t wanted < <(grep -hvE '^\s*(#|$)' "${lists[@]}")
 missing=()
 for pkg in "${wanted[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then

@@ -11,6 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 jobs=$(nproc)
+export BATON_TEST_PEERS=1  # promtool and Alertmanager, which the tests run against
 scripts/setup.sh
 
 if [ "${BATON_SANITIZE_TESTS:-1}" != 0 ]; then

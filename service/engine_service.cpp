@@ -120,6 +120,12 @@ void engine_service::run(const engine_factory& make) {
     ready_.notify_all();
     return;
   }
+  if (opts_.metrics != nullptr) {
+    opts_.metrics->set_open_incidents(eng->open_incidents());
+    eng->observe_log([m = opts_.metrics](const store::log_record& r, const boost::json::object& d) {
+      m->on_record(r, d);
+    });
+  }
   {
     std::lock_guard lock(mu_);
     started_ = true;
@@ -179,6 +185,9 @@ void engine_service::serve(engine::engine& eng) {
     }
     if (!ops.empty()) {
       auto outcomes = eng.run(ops);
+      if (opts_.metrics != nullptr) {
+        opts_.metrics->on_batch(ops.size(), eng.last_commit_duration());
+      }
       for (std::size_t i = 0; i < outcomes.size(); ++i) {
         if (callbacks[i]) {
           callbacks[i](std::move(outcomes[i]));

@@ -21,6 +21,7 @@
 
 #include "engine/engine.hpp"
 #include "notifiers/delivery_pipeline.hpp"
+#include "service/service_metrics.hpp"
 
 namespace baton::service {
 
@@ -38,6 +39,9 @@ class engine_service {
     /// The longest the engine thread sleeps without looking at the clock: a step of the
     /// wall clock (NTP) is noticed within it.
     std::chrono::milliseconds max_sleep{1'000};
+    /// Where the engine's records and the batches are counted (GET /metrics); none when
+    /// null. Must outlive the service.
+    service_metrics* metrics = nullptr;
   };
 
   /// Called on the engine thread once the operation's batch has committed (or failed:

@@ -41,6 +41,9 @@ std::int64_t audit_log::append(timestamp at, std::string_view actor, std::string
   // Only after the store accepted it: a throwing append leaves the head where it was.
   head_.seq = r.seq;
   head_.hash = r.hash;
+  if (observer_) {
+    observer_(r, details);
+  }
   return r.seq;
 }
 

@@ -4,6 +4,7 @@
 // any record breaks the chain from that point. See docs/log.md.
 #include <boost/json/value.hpp>
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -36,6 +37,12 @@ class audit_log {
   /// After a rolled-back transaction: re-read the head from the store.
   void reload_head();
 
+  /// Called with each record the store has accepted and the details it was made from
+  /// (metrics fold them). It runs inside the step's transaction, on the appending
+  /// thread, and must not append.
+  using observer = std::function<void(const log_record&, const boost::json::object& details)>;
+  void observe(observer f) { observer_ = std::move(f); }
+
   const log_head& head() const noexcept { return head_; }
 
  private:
@@ -43,6 +50,7 @@ class audit_log {
   log_head head_;
   log_record scratch_;    // reused between appends to keep their buffers
   std::string preimage_;  // likewise
+  observer observer_;
 };
 
 struct verify_result {

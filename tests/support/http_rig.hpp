@@ -89,14 +89,16 @@ inline std::string code_of(const http_response& r) {
 
 struct http_rig {
   explicit http_rig(http::server_options o = {}, service::engine_service::options so = {})
-      : svc(so),
+      : svc(with_metrics(so, metrics)),
         reads([path = svc.db_path] { return store::sqlite_store::open_reader(path); }),
         api(*svc.svc, svc.clock, reads, svc.org,
             [this](boost::json::object line) {
               std::lock_guard lock(log_mu);
               log.push_back(std::move(line));
-            }),
+            },
+            &metrics),
         srv("127.0.0.1", 0, api.routes(), o) {
+    api.serving(srv);
     srv.start();
   }
   ~http_rig() {
@@ -108,6 +110,13 @@ struct http_rig {
     return log;
   }
 
+  static service::engine_service::options with_metrics(service::engine_service::options so,
+                                                       service::service_metrics& m) {
+    so.metrics = &m;
+    return so;
+  }
+
+  service::service_metrics metrics;  // before svc: the service counts into it
   service_rig svc;
   std::mutex log_mu;
   std::vector<boost::json::object> log;
