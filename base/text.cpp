@@ -295,4 +295,61 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 
+std::string escape_markup(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const char c = s[i];
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x80) {
+      switch (c) {
+        case '&':
+          out += "&amp;";
+          break;
+        case '<':
+          out += "&lt;";
+          break;
+        case '>':
+          out += "&gt;";
+          break;
+        case '"':
+          out += "&quot;";
+          break;
+        case '\'':
+          out += "&#39;";
+          break;
+        default:
+          // Control characters are not allowed in XML and have no business in a report.
+          out += (b < 0x20 && c != '\n' && c != '\t') || b == 0x7f ? ' ' : c;
+      }
+      ++i;
+      continue;
+    }
+    // The file says it is UTF-8: a byte that is not part of a UTF-8 sequence becomes
+    // U+FFFD, as a browser would show it, so the file stays valid.
+    const std::size_t n = utf8_sequence_length(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+      continue;
+    }
+    const std::string_view seq = s.substr(i, n);
+    i += n;
+    // C1 controls (U+0080..U+009F) and the bidirectional overrides, which can make text
+    // read differently from what it is, are shown as their code points.
+    const auto b1 = static_cast<unsigned char>(seq[1]);
+    const bool c1 = b == 0xc2 && b1 >= 0x80 && b1 <= 0x9f;
+    const bool bidi = b == 0xe2 && ((b1 == 0x80 && static_cast<unsigned char>(seq[2]) >= 0xaa &&
+                                     static_cast<unsigned char>(seq[2]) <= 0xae) ||
+                                    (b1 == 0x81 && static_cast<unsigned char>(seq[2]) >= 0xa6 &&
+                                     static_cast<unsigned char>(seq[2]) <= 0xa9));
+    if (c1 || bidi) {
+      out += printable(seq);
+    } else {
+      out += seq;
+    }
+  }
+  return out;
+}
+
 }  // namespace baton

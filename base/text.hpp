@@ -56,6 +56,12 @@ std::string printable_text(std::string_view s);
 /// edit_distance(a, b) when it is at most `limit`, else limit + 1, in time proportional
 /// to min(|a|, |b|) * limit instead of |a| * |b|: what lets "did you mean" compare an id
 /// with thousands of others when only a distance of one or two can be a typo.
+/// Text made safe for HTML and SVG element content and attribute values: & < > " ' are
+/// escaped, C0 control characters (other than tab and newline) and DEL become spaces,
+/// C1 controls and bidirectional overrides are shown as \uNNNN, and bytes that are not
+/// UTF-8 become U+FFFD, so the page is valid UTF-8 whatever the input held.
+std::string escape_markup(std::string_view s);
+
 std::size_t bounded_edit_distance(std::string_view a, std::string_view b, std::size_t limit);
 
 }  // namespace baton

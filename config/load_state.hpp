@@ -93,6 +93,7 @@ void parse_rules(reader& r, const item& section, load_state& s);
 void parse_overrides(reader& r, const item& section, load_state& s);
 void parse_integrations(reader& r, const item& section, load_state& s);
 void parse_api_tokens(reader& r, const item& section, load_state& s);
+void parse_ack_links(reader& r, const item& section, load_state& s);
 
 /// Cross-field checks once every section is parsed: references, escalation loops,
 /// scoped holders, and the gaps reported as warnings (which need `now`).

@@ -37,6 +37,7 @@ const std::vector<section>& sections() {
       {"overrides", &detail::parse_overrides, false},
       {"integrations", &detail::parse_integrations, false},
       {"api_tokens", &detail::parse_api_tokens, false},
+      {"ack_links", &detail::parse_ack_links, true},
       {"storage", &detail::parse_storage, true},
       {"server", &detail::parse_server, true},
   };

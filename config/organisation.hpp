@@ -233,6 +233,20 @@ struct api_token {
   config::mark at;
 };
 
+/// Signed acknowledgement links in pages (docs/http.md, "Acknowledgement links"): a
+/// page's link acknowledges for its person without a token until it expires. The first
+/// key signs; every key verifies, so a key is rotated by putting the new one first and
+/// dropping the old one once its links have expired. A key's SHA-256 is the HMAC key.
+struct ack_link_settings {
+  std::string base_url;  // where people open baton: "https://baton.example.com"
+  std::vector<secret_digest> keys;
+  duration valid_for = std::chrono::hours{24};
+  config::mark at;
+
+  /// Links are made when a signing key is there.
+  bool enabled() const noexcept { return !keys.empty() && keys.front().available; }
+};
+
 /// An explicit delegation or override: `person` holds `role` (in `business_unit`, for
 /// scoped roles) from `from` until `until`.
 struct override_entry {
@@ -291,6 +305,7 @@ struct organisation {
   std::vector<override_entry> overrides;
   std::vector<integration> integrations;
   std::vector<api_token> api_tokens;
+  ack_link_settings ack_links;
   std::vector<std::string> files;  // every file read, root first
   /// Every file's text, root first (what `version` hashes): a restarted engine rebuilds
   /// this configuration from it (config/snapshot.hpp). Empty for a configuration changed

@@ -77,6 +77,7 @@ struct secret_rules {
   std::string_view what;  // "token", "routing_key"
   std::size_t min_chars = 0;
   std::size_t exact_chars = 0;  // 0: any length from min_chars
+  bool digest_allowed = true;   // false where the digest is itself the key (ack links)
 };
 
 // Reads `{file: PATH}`, `{env: NAME}` or `{sha256: HEX}`. A secret written inline is
@@ -96,6 +97,12 @@ std::optional<secret_digest> read_secret(reader& r, const item& value, const sec
     return std::nullopt;
   }
   secret_digest out;
+  if (m.has("sha256") && !rules.digest_allowed) {
+    r.error(m.get("sha256").at, std::string(rules.what) +
+                                    ": give {file: PATH} or {env: NAME}; its SHA-256 is the signing key itself, "
+                                    "so it cannot be written here");
+    return std::nullopt;
+  }
   if (m.has("sha256")) {
     auto text = read_string(r, m.get("sha256"));
     if (!text) {
@@ -284,6 +291,9 @@ std::optional<ingest_format> format_named(std::string_view name) {
 }
 
 const secret_rules token_rules{"token", min_token_chars, 0};
+const secret_rules ack_key_rules{"ack_links.keys", 32, 0, false};
+constexpr duration min_link_validity = std::chrono::minutes{5};
+constexpr duration max_link_validity = std::chrono::days{30};
 const secret_rules routing_key_rules{"routing_key", 0, routing_key_chars};
 
 }  // namespace
@@ -405,6 +415,42 @@ void parse_api_tokens(reader& r, const item& section, load_state& s) {
     t.id = id->id;
     s.org.api_tokens.push_back(std::move(t));
   }
+}
+
+void parse_ack_links(reader& r, const item& section, load_state& s) {
+  mapping m(r, section, "ack_links", {"base_url", "keys", "valid_for"});
+  if (!m.valid()) {
+    return;
+  }
+  ack_link_settings a;
+  a.at = m.at();
+  if (auto url = read_string(r, m.require("base_url"))) {
+    std::string_view u = *url;
+    while (u.ends_with('/')) {
+      u.remove_suffix(1);
+    }
+    if (!(u.starts_with("http://") || u.starts_with("https://")) || u.find_first_of(" \t\n\"<>") != u.npos ||
+        u.size() <= 8) {
+      r.error(m.get("base_url").at,
+              "ack_links.base_url: expected the http:// or https:// address people open baton at, e.g. "
+              "https://baton.example.com");
+    } else {
+      a.base_url = std::string(u);
+    }
+  }
+  for (const auto& k : read_list(r, m.require("keys"), "a list of keys, the signing key first")) {
+    if (auto d = read_secret(r, k, ack_key_rules, s)) {
+      a.keys.push_back(*d);
+    }
+  }
+  if (m.has("valid_for")) {
+    if (auto d = read_duration_within(r, m.get("valid_for"),
+                                      {min_link_validity, "a page must stay acknowledgeable while it is read"},
+                                      {max_link_validity, "an old page should not keep the power to acknowledge"})) {
+      a.valid_for = *d;
+    }
+  }
+  s.org.ack_links = std::move(a);
 }
 
 }  // namespace baton::config::detail

@@ -40,7 +40,9 @@ void compose_message(notifiers::notification& n, const incident& inc, std::strin
                                                      rule->timing.empty() ? "" : " (" + rule->timing + ")")
                                        : "",
                        n.deadline ? fmt::format("Deadline: {}\n", format_local(*n.deadline, org.zone)) : "");
-  if (n.kind == notification_kind::page || n.kind == notification_kind::unowned) {
+  if (!n.ack_url.empty()) {
+    n.body += fmt::format("Acknowledge: {}\n", n.ack_url);
+  } else if (n.kind == notification_kind::page || n.kind == notification_kind::unowned) {
     n.body += fmt::format("Acknowledge: POST /v1/incidents/{}/ack {{\"person\": \"{}\"}}\n", inc.id, n.person);
   }
 }

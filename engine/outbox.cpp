@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "engine/ack_link.hpp"
 #include "engine/core.hpp"
 #include "engine/messages.hpp"
 #include "notifiers/notification_json.hpp"
@@ -36,6 +37,11 @@ void core::send(op_context& op, incident& inc, const escalation* esc, notificati
   n.deadline = deadline;
   n.created_at = op.now;
   n.reason = std::move(reason);
+  // Signed with the keys in force now: a link from before a rotation still verifies
+  // while its old key is listed.
+  if (kind == notification_kind::page && esc != nullptr && org_->ack_links.enabled()) {
+    n.ack_url = ack_link_url(org_->ack_links, {inc.id, esc->id, to.id, op.now + org_->ack_links.valid_for});
+  }
   compose_message(n, inc, esc != nullptr ? std::string_view{esc->role->id} : std::string_view{as_role.id}, rule, org);
   // Another contact method than `avoid_notifier`, where the person has one.
   const bool avoid = !avoid_notifier.empty() &&

@@ -307,4 +307,76 @@ response incident_answer(store::store& db, std::int64_t id) {
   return json_answer(200, out);
 }
 
+namespace {
+
+response html(unsigned status, std::string_view title, std::string_view inner) {
+  std::string page;
+  page += "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+          "<meta name=\"robots\" content=\"noindex\"><title>baton: ";
+  page += escape_markup(title);
+  page += "</title><style>body{font-family:system-ui,sans-serif;max-width:36em;margin:3em auto;padding:0 1em;"
+          "line-height:1.5}button{font-size:1.1em;padding:.6em 1.2em}</style></head><body><h1>";
+  page += escape_markup(title);
+  page += "</h1>\n";
+  page += inner;
+  page += "\n</body></html>\n";
+  response r{status, std::move(page), "text/html; charset=utf-8", {}};
+  // The page holds a credential in its address: no caching, no referrer leaving it.
+  r.headers.emplace_back("Cache-Control", "no-store");
+  r.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+std::string paragraph(std::string_view text) { return "<p>" + escape_markup(text) + "</p>"; }
+
+}  // namespace
+
+response link_page(unsigned status, std::string_view title, std::string_view text) {
+  return html(status, title, paragraph(text));
+}
+
+response link_confirm_page(const store::incident_row& row, std::string_view person, std::string_view expires) {
+  std::string inner;
+  inner += paragraph(fmt::format("Incident {} on {}: {}", row.id, row.system.empty() ? "an unknown system" : row.system,
+                                 row.summary.empty() ? row.event_type : row.summary));
+  inner += paragraph(fmt::format("Severity {}, opened {}, {}.", row.severity.empty() ? "unset" : row.severity,
+                                 format_iso(row.opened_at), row.state));
+  inner += "<form method=\"post\"><button type=\"submit\">";
+  inner += escape_markup(fmt::format("Acknowledge as {}", person));
+  inner += "</button></form>";
+  inner += paragraph(fmt::format("This link acknowledges for {} only, until {}.", person, expires));
+  return html(200, fmt::format("Acknowledge incident {}?", row.id), inner);
+}
+
+response link_outcome_page(const engine::outcome& o, std::int64_t incident_id, std::string_view person) {
+  if (!o) {
+    const auto& e = o.error();
+    switch (e.kind) {
+      case engine::error_kind::unavailable: {
+        auto r = link_page(503, "Not acknowledged yet", "baton cannot write just now. Try the button again shortly.");
+        r.headers.emplace_back("Retry-After", "1");
+        return r;
+      }
+      case engine::error_kind::conflict:
+        return link_page(409, "Already resolved", fmt::format("Incident {} is resolved: {}", incident_id, e.message));
+      case engine::error_kind::not_found:
+        return link_page(404, "No such incident", e.message);
+      default:
+        return link_page(403, "Not acknowledged", fmt::format("{} cannot acknowledge incident {}: {}", person,
+                                                              incident_id, e.message));
+    }
+  }
+  const auto& a = std::get<engine::ack_result>(o.value());
+  if (a.engaged_roles.empty()) {
+    return link_page(200, "Already acknowledged",
+                     fmt::format("{} had already acknowledged incident {} ({}).", person, incident_id,
+                                 fmt::join(a.already_engaged, ", ")));
+  }
+  return link_page(200, "Acknowledged",
+                   fmt::format("{} is now engaged on incident {} as {}.{}", person, incident_id,
+                               fmt::join(a.engaged_roles, ", "),
+                               a.incident_acknowledged ? " Every accountable role is engaged." : ""));
+}
+
 }  // namespace baton::http

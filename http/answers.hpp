@@ -47,4 +47,12 @@ response incident_list_answer(const std::vector<store::incident_row>& rows, std:
 /// timeline (its log records), or 404.
 response incident_answer(store::store& db, std::int64_t id);
 
+/// The small HTML pages of acknowledgement links: `text` (plain, escaped here) under
+/// `title`, with `status`.
+response link_page(unsigned status, std::string_view title, std::string_view text);
+/// 200: what the incident is and a button that posts the acknowledgement.
+response link_confirm_page(const store::incident_row& row, std::string_view person, std::string_view expires);
+/// The page after the button: acknowledged, already engaged, or why not.
+response link_outcome_page(const engine::outcome& o, std::int64_t incident_id, std::string_view person);
+
 }  // namespace baton::http

@@ -8,6 +8,7 @@
 #include <charconv>
 
 #include "base/text.hpp"
+#include "engine/ack_link.hpp"
 #include "engine/holder_resolver.hpp"
 #include "http/answers.hpp"
 #include "ingest/alertmanager.hpp"
@@ -346,6 +347,9 @@ std::string_view route_of(const std::vector<std::string>& seg) {
   if (is({"v2", "enqueue"})) {
     return "/v2/enqueue";
   }
+  if (n == 2 && seg[0] == "ack") {
+    return "/ack/{token}";
+  }
   if (n < 2 || seg[0] != "v1") {
     return "";
   }
@@ -416,6 +420,16 @@ void api::answer(request&& r, respond done) {
     done(not_found(printable_text(fmt::format("no route {}", shortened(parsed->path(), 200)))));
     return;
   }
+  if (route == "/ack/{token}") {
+    // The page a link opens (GET, changing nothing: mail scanners fetch links) and the
+    // acknowledgement its button posts.
+    if (r.method != "GET" && r.method != "POST") {
+      done(method_not_allowed("GET, POST"));
+    } else {
+      ack_link(std::move(r), t, std::move(done));
+    }
+    return;
+  }
   if (r.method != method_of(route)) {
     done(method_not_allowed(method_of(route)));
     return;
@@ -441,6 +455,66 @@ void api::answer(request&& r, respond done) {
     get_holder(std::move(r), t, std::move(done));
   } else {
     post_incident_action(std::move(r), t, std::move(done));
+  }
+}
+
+void api::ack_link(request&& r, const target& t, respond done) {
+  const auto c = current();
+  const auto& links = c->org().ack_links;
+  if (!links.enabled()) {
+    done(link_page(404, "No such link", "This baton makes no acknowledgement links."));
+    return;
+  }
+  const auto checked = engine::check_ack_link(links, t.segments[1], clock_.now());
+  switch (checked.status) {
+    case engine::link_status::malformed:
+      done(link_page(404, "Not an acknowledgement link", "This address is not a link baton made. Check that it was "
+                                                          "copied whole."));
+      return;
+    case engine::link_status::forged:
+      done(link_page(403, "This link is not valid",
+                     "It was not signed by this baton, or it was changed after it was sent. Nothing was done."));
+      return;
+    case engine::link_status::expired:
+      done(link_page(410, "This link has expired",
+                     fmt::format("It was valid until {}. Acknowledge through the API with your token, or wait for "
+                                 "the next page.",
+                                 engine::format_local(checked.claim.expires, c->org().zone))));
+      return;
+    case engine::link_status::valid:
+      break;
+  }
+  const auto& claim = checked.claim;
+  const auto* person = c->org().find_person(claim.person);
+  const std::string who = person != nullptr ? person->name : claim.person;
+  if (r.method == "GET") {
+    std::optional<store::incident_row> row;
+    try {
+      reads_.with([&](store::store& db) { row = db.find_incident(claim.incident_id); });
+    } catch (const std::exception& e) {
+      done(unavailable(fmt::format("the database could not be read: {}", e.what())));
+      return;
+    }
+    if (!row) {
+      done(link_page(404, "No such incident", fmt::format("Incident {} is not known here.", claim.incident_id)));
+    } else if (row->state == "resolved") {
+      done(link_page(409, "Already resolved",
+                     fmt::format("Incident {} was resolved{}; there is nothing to acknowledge.", row->id,
+                                 row->resolved_at ? " at " + engine::format_local(*row->resolved_at, c->org().zone)
+                                                  : std::string{})));
+    } else {
+      done(link_confirm_page(*row, who, engine::format_local(claim.expires, c->org().zone)));
+    }
+    return;
+  }
+  engine::acknowledge_op op;
+  op.incident_id = claim.incident_id;
+  op.person = claim.person;
+  auto answer = shared(std::move(done));
+  if (!svc_.submit(std::move(op), [answer, id = claim.incident_id, who](engine::outcome o) {
+        (*answer)(link_outcome_page(o, id, who));
+      })) {
+    (*answer)(queue_full());
   }
 }
 

@@ -49,6 +49,7 @@ class read_pool {
 ///   POST /v1/incidents/{id}/ack|resolve     a person acting (an API token)
 ///   POST /v1/incidents/by-key/{key}/ack|resolve
 ///   GET  /v1/incidents[?state=open], /v1/incidents/{id}, /v1/roles/{role}/holder
+///   GET  /ack/{token} and POST from its page: a page's signed acknowledgement link
 ///   GET  /metrics (Prometheus), /healthz, /readyz
 class api {
  public:
@@ -81,6 +82,7 @@ class api {
   void get_incidents(request&& r, const target& t, respond done);
   void get_incident(request&& r, const target& t, respond done);
   void get_metrics(respond done);
+  void ack_link(request&& r, const target& t, respond done);
   /// Counts each outcome for `integration`, or `n` of `instead` (refused before the
   /// engine: invalid, unavailable).
   void count_events(std::string_view integration, std::span<const engine::outcome> outcomes,

@@ -38,6 +38,7 @@ struct notification {
   std::string rule;          // rule id that moved accountability, "" for routing
   std::optional<timestamp> deadline;
   timestamp created_at;
+  std::string ack_url;       // a page's signed acknowledgement link, when configured
 };
 
 enum class delivery_status : std::uint8_t { delivered, retry, permanent };

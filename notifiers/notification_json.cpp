@@ -65,6 +65,9 @@ std::string to_json_text(const notification& n) {
     time_field(out, "deadline", *n.deadline);
   }
   time_field(out, "created_at", n.created_at);
+  if (!n.ack_url.empty()) {
+    field(out, "ack_url", n.ack_url);
+  }
   out.back() = '}';
   return out;
 }

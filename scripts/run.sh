@@ -14,7 +14,8 @@ secrets=examples/compel/secrets
  for t in monitoring alertmanager amara caio-office; do
    [ -s "$secrets/$t.token" ] || openssl rand -hex 24 > "$secrets/$t.token"
  done
- [ -s "$secrets/pagerduty.routing_key" ] || openssl rand -hex 16 > "$secrets/pagerduty.routing_key")
+ [ -s "$secrets/pagerduty.routing_key" ] || openssl rand -hex 16 > "$secrets/pagerduty.routing_key"
+ [ -s "$secrets/ack-link.key" ] || openssl rand -hex 32 > "$secrets/ack-link.key")
 # validate exits 0 with warnings: the example organisation has deliberate gaps.
 "$baton" validate --config examples/compel/baton.yaml
 echo

@@ -6,15 +6,12 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.hpp"
 #include "simulate/report.hpp"
 
 namespace baton::simulate::report_detail {
 
-/// Text made safe for HTML and SVG element content and attribute values: & < > " ' are
-/// escaped, C0 control characters (other than tab and newline) and DEL become spaces,
-/// C1 controls and bidirectional overrides are shown as \uNNNN, and bytes that are not
-/// UTF-8 become U+FFFD, so the file is valid UTF-8 whatever the input held.
-std::string escape_markup(std::string_view s);
+using baton::escape_markup;  // base/text.hpp
 
 /// The most the timeline picture draws. Past them it would be tens of thousands of
 /// pixels tall and take longer to lay out than the run took; the report says so in its

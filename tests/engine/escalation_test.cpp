@@ -164,7 +164,7 @@ TEST_CASE("acknowledgement by someone holding no accountable role is refused and
   CHECK(h.eng->acknowledge(999, "bea").error().kind == engine::error_kind::not_found);
 }
 
-TEST_CASE("repeated events deduplicate into one incident; after resolution the key opens a new one", "[engine]") {
+TEST_CASE("repeated events deduplicate into one incident, after resolution the key opens a new one", "[engine]") {
   harness h;
   auto a = h.submit("anomaly", "chat", "same");
   auto b = h.submit("anomaly", "chat", "same");
@@ -495,7 +495,7 @@ TEST_CASE("reminders about a non-urgent incident wait for the holder's working h
   CHECK_THAT(deferred[0].details, Catch::Contains("\"until\":\"2026-11-25T08:00:00Z\""));
 }
 
-TEST_CASE("a reload swaps the notifiers; an open incident keeps its own version's", "[engine]") {
+TEST_CASE("a reload swaps the notifiers, an open incident keeps its own version's", "[engine]") {
   test::temp_dir dir;
   auto a = test::load_org(dir, test::testco_yaml(), "a.yaml");
   auto b_yaml = test::testco_yaml();

@@ -94,7 +94,7 @@ TEST_CASE("each reference threshold moves accountability to the right roles", "[
   }
 }
 
-TEST_CASE("threshold 6 informs the Board within 24h; near misses fire nothing", "[engine][thresholds]") {
+TEST_CASE("threshold 6 informs the Board within 24h, near misses fire nothing", "[engine][thresholds]") {
   test::harness h(test::compel_config(), "2026-11-24T10:00:00");
   const auto& sys = h.org->systems.front();
   h.submit("incident", sys.id, "harm", {{"customer_harm", true}});

@@ -85,7 +85,7 @@ TEST_CASE("impossible delay parameters are refused with a reason", "[simulate]")
   CHECK(delay_model::lognormal(10min, 5min).error() == "a log-normal delay needs 0 < median < p90");
 }
 
-TEST_CASE("the same seed and stream give the same draws; other streams differ", "[simulate]") {
+TEST_CASE("the same seed and stream give the same draws, other streams differ", "[simulate]") {
   simulate::rng a(7, 3);
   simulate::rng b(7, 3);
   simulate::rng c(7, 4);

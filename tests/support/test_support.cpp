@@ -82,6 +82,7 @@ std::filesystem::path copy_compel(const temp_dir& dir, const std::string& sub) {
   dir.write(sub + "/secrets/pagerduty.routing_key", std::string(compel_secrets::pagerduty_routing_key) + "\n");
   dir.write(sub + "/secrets/amara.token", std::string(compel_secrets::amara) + "\n");
   dir.write(sub + "/secrets/caio-office.token", std::string(compel_secrets::caio_office) + "\n");
+  dir.write(sub + "/secrets/ack-link.key", std::string(compel_secrets::ack_link_key) + "\n");
   return dir.path() / sub / "baton.yaml";
 }
 

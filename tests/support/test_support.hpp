@@ -54,6 +54,7 @@ struct compel_secrets {
   static constexpr const char* pagerduty_routing_key = "R0123456789abcdef0123456789abcde";  // 32
   static constexpr const char* amara = "test-amara-token-0123456789abcdef";
   static constexpr const char* caio_office = "test-caio-office-token-012345678";
+  static constexpr const char* ack_link_key = "test-ack-link-signing-key-0123456789abcdef";
 };
 
 }  // namespace baton::test
