@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
+#include <future>
 #include <thread>
 
 #include "tests/support/http_rig.hpp"
@@ -155,4 +156,54 @@ TEST_CASE("requests pipelined on one connection are answered in order", "[http]"
     REQUIRE(res.result_int() == 202);
     CHECK(json_of(res).at("incident").as_int64() == i);
   }
+}
+
+TEST_CASE("a full queue is answered 503 with Retry-After, never a 4xx, and the queued requests still commit",
+          "[http]") {
+  service::engine_service::options so;
+  so.queue_capacity = 2;
+  http_rig r({}, so);
+  // Hold the engine thread between batches, so requests queue behind it.
+  std::promise<void> release;
+  std::promise<void> holding;
+  std::thread holder([&] {
+    r.svc.svc->with_engine([&](engine::engine&) {
+      holding.set_value();
+      release.get_future().wait();
+    });
+  });
+  holding.get_future().wait();
+  client a(r.srv.port());
+  client b(r.srv.port());
+  const auto body = [](int i) {
+    return R"({"type":"anomaly","system":"credit-scoring","dedup_key":"q)" + std::to_string(i) + R"("})";
+  };
+  const auto raw = [&](const std::string& text) {
+    return "POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + c_auth() +
+           "Content-Length: " + std::to_string(text.size()) + "\r\n\r\n" + text;
+  };
+  a.write_raw(raw(body(1)));
+  b.write_raw(raw(body(2)));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (r.svc.svc->snapshot().queued < 2 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+  REQUIRE(r.svc.svc->snapshot().queued == 2);
+  client c(r.srv.port());
+  auto full = c.post("/v1/events", body(3));
+  CHECK(full.result_int() == 503);
+  CHECK(full[bhttp::field::retry_after] == "1");
+  CHECK(code_of(full) == "unavailable");
+  // An Alertmanager group is queued whole or not at all.
+  client am(r.srv.port(), test::bearer(test::compel_secrets::alertmanager));
+  auto group = am.post("/v1/integrations/alertmanager",
+                       R"({"version":"4","alerts":[{"status":"firing","fingerprint":"f1","labels":{}}]})");
+  CHECK(group.result_int() == 503);
+  release.set_value();
+  holder.join();
+  CHECK(a.receive().result_int() == 202);
+  CHECK(b.receive().result_int() == 202);
+  CHECK(r.svc.svc->snapshot().refused == 2);
+  auto after = c.post("/v1/events", body(3));
+  CHECK(after.result_int() == 202);
 }
