@@ -180,11 +180,12 @@ TEST_CASE("baton serve refuses to start without the tokens its integrations name
   CHECK_FALSE(std::filesystem::exists(d.db));  // refused before the database was made
 }
 
-TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load", "[app][serve]") {
+TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load, and a timer due meanwhile fires late", "[app][serve]") {
   serve_dir d;
   const auto& config = d.config;
   const auto& db = d.db;
   std::vector<std::string> answered;  // dedup keys answered 202
+  std::int64_t overdue_incident = 0;     // whose timer fell due while the service was down
   for (int round = 0; round < 2; ++round) {
     const auto output = d.dir.path() / ("serve-" + std::to_string(round) + ".out");
     auto s = start_serve(config, db, output);
@@ -196,6 +197,20 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
       const auto open = wait_for_line(output, std::regex(R"(baton serve: (\d+) open incidents)"));
       REQUIRE(open.has_value());
       CHECK(std::stoul(*open) >= answered.size());
+      // The acknowledgement timer that fell due while it was down fires at once, marked
+      // late, and pages the next holder.
+      auto reader = store::sqlite_store::open_read_only(db);
+      bool late = false;
+      const auto until = std::chrono::steady_clock::now() + 20s;
+      while (!late && std::chrono::steady_clock::now() < until) {
+        store::log_range range;
+        range.incident_id = overdue_incident;
+        reader->read_log(range, [&](const store::log_record& rec) { late |= rec.kind == "timer.late"; });
+        if (!late) {
+          std::this_thread::sleep_for(20ms);  // a real process's commit: nothing to wait on but the file
+        }
+      }
+      CHECK(late);
     }
     // Four clients post distinct events; the process is killed while they do.
     std::mutex mu;
@@ -243,6 +258,23 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
     }
     CHECK(answered.size() >= enough);
     CHECK(missing == 0);
+    if (round == 0) {
+      // Twenty minutes pass while it is down: one page's acknowledgement timer is moved
+      // that far into the past, as if the clock had run on.
+      const auto timers = reader->timers();
+      const auto ack = std::find_if(timers.begin(), timers.end(), [](const store::timer_row& t) {
+        return t.kind == "ack_timeout";
+      });
+      REQUIRE(ack != timers.end());
+      overdue_incident = ack->incident_id;
+      reader.reset();
+      const auto past = to_epoch_ms(std::chrono::time_point_cast<duration>(std::chrono::system_clock::now())) -
+                        20 * 60 * 1000;
+      test::child_process update({"/usr/bin/sqlite3", db.string(),
+                                  fmt::format("UPDATE timers SET due_ms = {} WHERE id = {};", past, ack->id)},
+                                 d.dir.path() / "sqlite3.out");
+      REQUIRE(update.wait_for(20s) == 0);
+    }
   }
 }
 
