@@ -153,6 +153,12 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   try {
     service::engine_service::options so;
     so.metrics = &metrics;
+    so.on_stopped = [&log](const std::string& why) {
+      log({{"level", "error"},
+           {"msg", "the engine stopped after a store error: nothing more is committed; restart baton serve once the "
+                   "database is writable"},
+           {"error", why}});
+    };
     svc = std::make_unique<service::engine_service>(
         clock,
         [&](notifiers::delivery_pipeline& pipeline) {
@@ -209,8 +215,12 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   }
   out << fmt::format("baton serve: {}: committing what is queued and stopping\n", strsignal(signal)) << std::flush;
   const bool healthy = svc->ready();  // false: the engine stopped after a store error
-  srv->stop();
+  // New connections are refused; what is queued commits and is answered; then the
+  // connections close.
+  srv->stop_accepting();
   svc->stop();
+  srv->drain(std::chrono::seconds{5});
+  srv->stop();
   out << "baton serve: stopped\n";
   return healthy ? 0 : 1;
 }

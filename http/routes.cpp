@@ -93,8 +93,8 @@ expected<const config::integration*, response> integration_of(const principal& p
                                 : fmt::format("API token {}", p.token->id);
   return unexpected{error_response(
       403, "forbidden",
-      printable_text(fmt::format("this token belongs to {}; {} takes the token of a {} integration", whose, route,
-                                 config::to_string(format))))};
+      printable_text(fmt::format("this token belongs to {}; {} takes the token of an integration of format {}", whose,
+                                 route, config::to_string(format))))};
 }
 
 struct param {
@@ -654,6 +654,15 @@ void api::post_incident_action(request&& r, const target& t, respond done) {
       return;
     }
     body = std::move(*o);
+  }
+  for (const auto& [k, v] : body) {
+    if (k != "person" && !(k == "note" && !ack)) {
+      done(error_response(422, "invalid",
+                          printable_text(fmt::format("unknown field \"{}\" ({})", shortened(k, 100),
+                                                     ack ? "an acknowledgement takes person"
+                                                         : "a resolution takes person and note"))));
+      return;
+    }
   }
   auto acting = acting_person(*who, body);
   if (!acting) {

@@ -48,7 +48,7 @@ class read_pool {
 ///   POST /v2/enqueue                        PagerDuty Events v2 (its routing key)
 ///   POST /v1/incidents/{id}/ack|resolve     a person acting (an API token)
 ///   POST /v1/incidents/by-key/{key}/ack|resolve
-///   GET  /v1/incidents[?state=open], /v1/incidents/{id}, /v1/roles/{role}/holder
+///   GET  /v1/incidents[?state=&before=&limit=], /v1/incidents/{id}, /v1/roles/{role}/holder
 ///   GET  /ack/{token} and POST from its page: a page's signed acknowledgement link
 ///   GET  /metrics (Prometheus), /healthz, /readyz
 class api {

@@ -1,5 +1,6 @@
 #include "http/server.hpp"
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
@@ -10,6 +11,8 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
+#include <mutex>
 #include <atomic>
 #include <cctype>
 #include <random>
@@ -56,6 +59,7 @@ struct server::impl {
     fail("bind");
     acceptor.listen(net::socket_base::max_listen_connections, ec);
     fail("listen");
+    bound_port = acceptor.local_endpoint().port();
   }
 
   void accept() {
@@ -76,10 +80,24 @@ struct server::impl {
 
   void start_session(tcp::socket socket);
 
+  void answered() {
+    std::lock_guard lock(drain_mu);
+    --in_flight;
+    drained.notify_all();
+  }
+
   server_options opts;
   handler on_request;
   std::atomic<std::size_t> open_connections{0};
+  std::uint16_t bound_port = 0;  // kept: the acceptor may be closed (stop_accepting)
+  // Requests handed to the handler whose answer is not yet written (drain()).
+  std::mutex drain_mu;
+  std::condition_variable drained;
+  std::size_t in_flight = 0;
   net::io_context ioc;
+  // Keeps the threads running while nothing is pending on a socket: after
+  // stop_accepting(), with every request at the handler, answers still get written.
+  net::executor_work_guard<net::io_context::executor_type> keep_running{ioc.get_executor()};
   tcp::acceptor acceptor;
 };
 
@@ -104,7 +122,12 @@ class session : public std::enable_shared_from_this<session> {
   session(tcp::socket socket, server::impl& owner) : stream_(std::move(socket)), owner_(&owner) {
     ++owner_->open_connections;
   }
-  ~session() { --owner_->open_connections; }
+  ~session() {
+    if (awaiting_) {
+      owner_->answered();  // closed before its answer went out
+    }
+    --owner_->open_connections;
+  }
 
   void start() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
@@ -161,6 +184,11 @@ class session : public std::enable_shared_from_this<session> {
     r.body = std::move(m.body());
     // No time limit while the handler works (the engine commits): the answer comes.
     stream_.expires_never();
+    {
+      std::lock_guard lock(owner_->drain_mu);
+      ++owner_->in_flight;
+    }
+    awaiting_ = true;
     auto self = shared_from_this();
     owner_->on_request(std::move(r), [self](response out) {
       net::post(self->stream_.get_executor(),
@@ -183,6 +211,10 @@ class session : public std::enable_shared_from_this<session> {
     res->prepare_payload();
     stream_.expires_after(owner_->opts.read_timeout);  // a client that never reads is let go
     bhttp::async_write(stream_, *res, [self = shared_from_this(), res](beast::error_code ec, std::size_t) {
+      if (self->awaiting_) {
+        self->awaiting_ = false;
+        self->owner_->answered();
+      }
       if (ec) {
         self->close();
       } else if (!res->keep_alive()) {
@@ -226,6 +258,7 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   server::impl* owner_;
   bool keep_alive_ = true;
+  bool awaiting_ = false;   // a request is with the handler, its answer not yet written
   std::string request_id_;  // of the request being answered
   static constexpr std::size_t max_drained = 16 * 1024 * 1024;
   std::array<char, 4096> discard_{};
@@ -243,7 +276,7 @@ server::server(const std::string& host, std::uint16_t port, handler h, server_op
 
 server::~server() { stop(); }
 
-std::uint16_t server::port() const noexcept { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t server::port() const noexcept { return impl_->bound_port; }
 
 void server::start() {
   impl_->accept();
@@ -252,10 +285,23 @@ void server::start() {
   }
 }
 
+void server::stop_accepting() {
+  net::post(impl_->acceptor.get_executor(), [i = impl_.get()] {
+    boost::system::error_code ignored;
+    i->acceptor.close(ignored);
+  });
+}
+
+bool server::drain(std::chrono::milliseconds limit) {
+  std::unique_lock lock(impl_->drain_mu);
+  return impl_->drained.wait_for(lock, limit, [&] { return impl_->in_flight == 0; });
+}
+
 void server::stop() {
   if (threads_.empty()) {
     return;
   }
+  impl_->keep_running.reset();
   impl_->ioc.stop();
   for (auto& t : threads_) {
     t.join();

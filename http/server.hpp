@@ -65,6 +65,12 @@ class server {
   std::uint16_t port() const noexcept;
   /// Starts the server threads.
   void start();
+  /// Stops accepting connections; those open are served on (the first step of a
+  /// graceful stop).
+  void stop_accepting();
+  /// Waits until every request handed to the handler has had its answer written (or
+  /// its connection closed), at most `limit`. True when none is left.
+  bool drain(std::chrono::milliseconds limit);
   /// Stops accepting, closes every connection and ends the threads. Answers not yet
   /// given are dropped (the sender retries; what was committed stays committed). A
   /// handler may still call `done` after stop() but not after the server is destroyed:

@@ -66,10 +66,6 @@ std::string field_value(const config::alert_field& f, const json::object* labels
   return value.size() > limit ? shortened(value, limit) : value;
 }
 
-bool known_severity(std::string_view s) {
-  return s == "info" || s == "low" || s == "medium" || s == "high" || s == "critical";
-}
-
 void add_attrs(rules::attributes& attrs, const json::object* m, const std::vector<std::string>* only) {
   if (m == nullptr) {
     return;

@@ -100,6 +100,10 @@ expected<engine::event> native_event(const json::object& o, std::string_view sou
   if (type->empty()) {
     return unexpected{std::string("\"type\" is required (e.g. \"incident\")")};
   }
+  if (!severity->empty() && !known_severity(*severity)) {
+    return unexpected{fmt::format("\"severity\": \"{}\" is not one of info, low, medium, high, critical",
+                                  printable(shortened(*severity, 40)))};
+  }
   auto attrs = attributes(o.if_contains("attrs"));
   if (!attrs) {
     return unexpected{attrs.error()};
@@ -119,6 +123,10 @@ expected<engine::event> native_event(const json::object& o, std::string_view sou
   e.dedup_key = std::move(*key);
   e.attrs = std::move(*attrs);
   return e;
+}
+
+bool known_severity(std::string_view s) noexcept {
+  return s == "info" || s == "low" || s == "medium" || s == "high" || s == "critical";
 }
 
 }  // namespace baton::ingest

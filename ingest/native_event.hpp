@@ -22,6 +22,9 @@ inline constexpr std::size_t max_dedup_key_bytes = 255;
 inline constexpr std::size_t max_attributes = 64;
 inline constexpr std::size_t max_attribute_bytes = 4096;  // one string value
 
+/// The severities rules compare with (info, low, medium, high, critical).
+bool known_severity(std::string_view s) noexcept;
+
 /// The event `o` describes; `source` when it names none.
 expected<engine::event> native_event(const boost::json::object& o, std::string_view source);
 

@@ -197,7 +197,10 @@ void engine_service::serve(engine::engine& eng) {
     if (record) {
       eng.record_deliveries();
     }
-    ready_flag_ = eng.stopped().empty();
+    const bool was_ready = ready_flag_.exchange(eng.stopped().empty());
+    if (was_ready && !ready_flag_ && opts_.on_stopped) {
+      opts_.on_stopped(eng.stopped());
+    }
     for (auto& call : calls) {
       call(eng);
     }

@@ -42,6 +42,9 @@ class engine_service {
     /// Where the engine's records and the batches are counted (GET /metrics); none when
     /// null. Must outlive the service.
     service_metrics* metrics = nullptr;
+    /// Called once, on the engine thread, when the engine stops for good after a store
+    /// error, with why (the service logs it; /readyz answers 503 from then on).
+    std::function<void(const std::string& why)> on_stopped;
   };
 
   /// Called on the engine thread once the operation's batch has committed (or failed:

@@ -207,3 +207,43 @@ TEST_CASE("a full queue is answered 503 with Retry-After, never a 4xx, and the q
   auto after = c.post("/v1/events", body(3));
   CHECK(after.result_int() == 202);
 }
+
+TEST_CASE("a graceful stop refuses new connections but commits and answers the requests already queued", "[http]") {
+  http_rig r;
+  std::promise<void> release;
+  std::promise<void> holding;
+  std::thread holder([&] {
+    r.svc.svc->with_engine([&](engine::engine&) {
+      holding.set_value();
+      release.get_future().wait();
+    });
+  });
+  holding.get_future().wait();
+  client a(r.srv.port());
+  const std::string body = R"({"type":"anomaly","system":"credit-scoring","dedup_key":"g1"})";
+  a.write_raw("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + c_auth() +
+              "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
+  while (r.svc.svc->snapshot().queued < 1 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+  REQUIRE(r.svc.svc->snapshot().queued == 1);
+  // As baton serve stops on SIGTERM.
+  r.srv.stop_accepting();
+  release.set_value();
+  holder.join();
+  r.svc.svc->stop();
+  CHECK(r.srv.drain(std::chrono::seconds{10}));
+  auto answered = a.receive();
+  CHECK(answered.result_int() == 202);
+  CHECK(r.svc.db->find_incident(1).has_value());
+  // A new connection is no longer accepted.
+  bool refused = false;
+  try {
+    client late(r.srv.port());
+    late.post("/v1/events", body);
+  } catch (const std::exception&) {
+    refused = true;
+  }
+  CHECK(refused);
+}

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -14,6 +15,7 @@
 #include "notifiers/recording_notifier.hpp"
 #include "service/engine_service.hpp"
 #include "store/sqlite_store.hpp"
+#include "tests/engine/counting_store.hpp"
 #include "tests/support/service_rig.hpp"
 #include "tests/support/test_support.hpp"
 
@@ -221,4 +223,48 @@ TEST_CASE("many timers due at once fire a bounded number per batch, every one in
   }
   CHECK(drained);
   CHECK(moved == 30);
+}
+
+TEST_CASE("a store error stops the engine for good and says so once", "[service]") {
+  test::temp_dir dir;
+  test::test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
+  auto loaded = config::load(test::copy_compel(dir, "org"), clock.now());
+  REQUIRE(loaded.org != nullptr);
+  test::counting_store db(dir.path() / "baton.db");
+  auto set = std::make_shared<notifiers::notifier_set>();
+  for (const auto& n : loaded.org->notifiers) {
+    set->add(std::make_unique<notifiers::recording_notifier>(n.id));
+  }
+  std::mutex mu;
+  std::vector<std::string> said;
+  service::engine_service::options o;
+  o.on_stopped = [&](const std::string& why) {
+    std::lock_guard lock(mu);
+    said.push_back(why);
+  };
+  service::engine_service svc(
+      clock,
+      [&](notifiers::delivery_pipeline& pipeline) {
+        return std::make_unique<engine::engine>(
+            clock, db, [&](const config::organisation&) { return set; }, loaded.org, pipeline);
+      },
+      o);
+  REQUIRE(svc.ready());
+  db.fail_commit = true;
+  for (int i = 0; i < 2; ++i) {
+    std::promise<engine::outcome> answer;
+    engine::submit_op op;
+    op.e.type = "anomaly";
+    op.e.system = "credit-scoring";
+    op.e.dedup_key = "s" + std::to_string(i);
+    REQUIRE(svc.submit(std::move(op), [&](engine::outcome out) { answer.set_value(std::move(out)); }));
+    auto out = answer.get_future().get();
+    REQUIRE_FALSE(out.has_value());
+    CHECK(out.error().kind == engine::error_kind::unavailable);
+  }
+  CHECK_FALSE(svc.ready());
+  svc.stop();
+  std::lock_guard lock(mu);
+  REQUIRE(said.size() == 1);
+  CHECK_THAT(said.front(), Catch::Contains("disk I/O error"));
 }
