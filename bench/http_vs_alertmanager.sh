@@ -92,7 +92,7 @@ YAML
 declare -A rate p50 p99
 run() {  # run NAME LOAD-ARGS...: one measurement, its figures kept under NAME
   local line
-  line=$("$load" "$@")
+  line=$("$load" "$@" || true)  # a run with errors still prints its line (other=N)
   echo "  $name: $line" >&2
   rate[$name]+="$(echo "$line" | field per_second) "
   p50[$name]+="$(echo "$line" | field p50_ms) "
@@ -100,6 +100,8 @@ run() {  # run NAME LOAD-ARGS...: one measurement, its figures kept under NAME
 }
 med() { echo "$1" | tr ' ' '\n' | grep -v '^$' | median; }
 
+only=${ONLY:-all}  # ONLY=memory: just the memory and restart figures
+if [ "$only" = all ]; then
 echo "bench: $rounds rounds of ${seconds}s, 32 connections, interleaved (baton native, baton alertmanager-format," \
   "Alertmanager 5m, Alertmanager 1s)" >&2
 for r in $(seq "$rounds"); do
@@ -124,19 +126,21 @@ for r in $(seq "$rounds"); do
   name=baton_rate run "$baton_port" /v1/events native --connections 32 --seconds "$seconds" --rate 5000 \
     --token "$native_token"
   line=$("$load" "$baton_port" /v1/events native --token "$native_token" --watch "$org/notifications.jsonl" \
-    --count 200)
+    --count 200 || true)
   echo "  baton_first: $line" >&2
   p50[baton_first]+="$(echo "$line" | field p50_ms) "
   p99[baton_first]+="$(echo "$line" | field p99_ms) "
   stop "$baton_pid"
   start_am 5m "rate-$r"
   name=am_rate run "$am_port" /api/v2/alerts amapi --connections 32 --seconds "$seconds" --rate 5000
-  line=$("$load" "$am_port" /api/v2/alerts amapi --watch "$work/received.txt" --count 200)
+  line=$("$load" "$am_port" /api/v2/alerts amapi --watch "$work/received.txt" --count 200 || true)
   echo "  am_first: $line" >&2
   p50[am_first]+="$(echo "$line" | field p50_ms) "
   p99[am_first]+="$(echo "$line" | field p99_ms) "
   stop "$am_pid"
 done
+
+fi
 
 echo "bench: Alertmanager resident memory per alert ($am_alerts alerts)" >&2
 start_am 5m mem
@@ -156,6 +160,12 @@ echo "bench: baton resident memory per open incident and restart time ($memory_i
 recovery=$("$build/bench/recovery_bench" "$memory_incidents")
 echo "$recovery" | sed 's/^/  /' >&2
 
+if [ "$only" != all ]; then
+  printf 'resident memory: Alertmanager %s bytes per alert (%s alerts held)\n' "$am_per_alert" "$count"
+  printf 'baton restart and memory (recovery_bench, %s open incidents):\n%s\n' "$memory_incidents" \
+    "$(echo "$recovery" | sed 's/^/  /')"
+  exit 0
+fi
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 bn=$(med "${rate[baton_native]}"); ba=$(med "${rate[baton_amformat]}")
 a5=$(med "${rate[am_5m]}"); a1=$(med "${rate[am_1s]}")

@@ -25,6 +25,33 @@ const std::string event_body =
 // The monitoring integration's Authorization header line, for raw requests.
 std::string c_auth() { return std::string("Authorization: Bearer ") + test::compel_secrets::monitoring + "\r\n"; }
 
+// Holds the engine thread between two batches until release(), so that operations
+// queue behind it.
+class engine_held {
+ public:
+  explicit engine_held(service::engine_service& svc)
+      : holder_([&svc, this] {
+          svc.with_engine([this](engine::engine&) {
+            holding_.set_value();
+            released_.get_future().wait();
+          });
+        }) {
+    holding_.get_future().wait();
+  }
+  ~engine_held() { release(); }
+  void release() {
+    if (holder_.joinable()) {
+      released_.set_value();
+      holder_.join();
+    }
+  }
+
+ private:
+  std::promise<void> holding_;
+  std::promise<void> released_;
+  std::thread holder_;
+};
+
 // Waits (bounded) until the server holds `n` connections.
 bool connections_become(const http::server& srv, std::size_t n) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds{10};
@@ -164,15 +191,7 @@ TEST_CASE("a full queue is answered 503 with Retry-After, never a 4xx, and the q
   so.queue_capacity = 2;
   http_rig r({}, so);
   // Hold the engine thread between batches, so requests queue behind it.
-  std::promise<void> release;
-  std::promise<void> holding;
-  std::thread holder([&] {
-    r.svc.svc->with_engine([&](engine::engine&) {
-      holding.set_value();
-      release.get_future().wait();
-    });
-  });
-  holding.get_future().wait();
+  engine_held held(*r.svc.svc);
   client a(r.srv.port());
   client b(r.srv.port());
   const auto body = [](int i) {
@@ -199,8 +218,7 @@ TEST_CASE("a full queue is answered 503 with Retry-After, never a 4xx, and the q
   auto group = am.post("/v1/integrations/alertmanager",
                        R"({"version":"4","alerts":[{"status":"firing","fingerprint":"f1","labels":{}}]})");
   CHECK(group.result_int() == 503);
-  release.set_value();
-  holder.join();
+  held.release();
   CHECK(a.receive().result_int() == 202);
   CHECK(b.receive().result_int() == 202);
   CHECK(r.svc.svc->snapshot().refused == 2);
@@ -210,15 +228,7 @@ TEST_CASE("a full queue is answered 503 with Retry-After, never a 4xx, and the q
 
 TEST_CASE("a graceful stop refuses new connections but commits and answers the requests already queued", "[http]") {
   http_rig r;
-  std::promise<void> release;
-  std::promise<void> holding;
-  std::thread holder([&] {
-    r.svc.svc->with_engine([&](engine::engine&) {
-      holding.set_value();
-      release.get_future().wait();
-    });
-  });
-  holding.get_future().wait();
+  engine_held held(*r.svc.svc);
   client a(r.srv.port());
   const std::string body = R"({"type":"anomaly","system":"credit-scoring","dedup_key":"g1"})";
   a.write_raw("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + c_auth() +
@@ -230,8 +240,7 @@ TEST_CASE("a graceful stop refuses new connections but commits and answers the r
   REQUIRE(r.svc.svc->snapshot().queued == 1);
   // As baton serve stops on SIGTERM.
   r.srv.stop_accepting();
-  release.set_value();
-  holder.join();
+  held.release();
   r.svc.svc->stop();
   CHECK(r.srv.drain(std::chrono::seconds{10}));
   auto answered = a.receive();
