@@ -41,33 +41,18 @@ namespace {
 // waits on the child's output, not on the clock.
 std::optional<std::string> wait_for_line(const std::filesystem::path& path, const std::regex& pattern,
                                          std::chrono::seconds bound = 20s) {
-  const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-  REQUIRE(fd >= 0);
-  // Watched before the first look, so a write just after it still wakes the poll.
-  REQUIRE(::inotify_add_watch(fd, path.parent_path().c_str(), IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE) >= 0);
-  const auto until = std::chrono::steady_clock::now() + bound;
   std::optional<std::string> found;
-  for (;;) {
-    if (std::filesystem::exists(path)) {
-      std::smatch m;
-      const auto text = test::read_file(path);
-      if (std::regex_search(text, m, pattern)) {
-        found = m[1].str();
-        break;
-      }
-    }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      break;
-    }
-    pollfd p{fd, POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) > 0) {
-      std::array<char, 4096> events{};
-      while (::read(fd, events.data(), events.size()) > 0) {
-      }
-    }
-  }
-  ::close(fd);
+  test::wait_for_change(
+      path.parent_path(),
+      [&] {
+        std::smatch m;
+        const auto text = std::filesystem::exists(path) ? test::read_file(path) : std::string{};
+        if (std::regex_search(text, m, pattern)) {
+          found = m[1].str();
+        }
+        return found.has_value();
+      },
+      bound);
   return found;
 }
 
@@ -200,16 +185,16 @@ TEST_CASE("every event answered 2xx survives a SIGKILL of baton serve under load
       // The acknowledgement timer that fell due while it was down fires at once, marked
       // late, and pages the next holder.
       auto reader = store::sqlite_store::open_read_only(db);
-      bool late = false;
-      const auto until = std::chrono::steady_clock::now() + 20s;
-      while (!late && std::chrono::steady_clock::now() < until) {
-        store::log_range range;
-        range.incident_id = overdue_incident;
-        reader->read_log(range, [&](const store::log_record& rec) { late |= rec.kind == "timer.late"; });
-        if (!late) {
-          std::this_thread::sleep_for(20ms);  // a real process's commit: nothing to wait on but the file
-        }
-      }
+      const bool late = test::wait_for_change(
+          db.parent_path(),
+          [&] {
+            bool seen = false;
+            store::log_range range;
+            range.incident_id = overdue_incident;
+            reader->read_log(range, [&](const store::log_record& rec) { seen |= rec.kind == "timer.late"; });
+            return seen;
+          },
+          20s);
       CHECK(late);
     }
     // Four clients post distinct events; the process is killed while they do.

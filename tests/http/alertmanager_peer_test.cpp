@@ -32,20 +32,6 @@ std::uint16_t free_port() {
   return a.local_endpoint().port();
 }
 
-// Polls `ready` every 20 ms until it holds or `bound` has passed: what an external
-// process does cannot be waited for otherwise.
-template <class F>
-bool eventually(F ready, std::chrono::seconds bound = 30s) {
-  const auto until = std::chrono::steady_clock::now() + bound;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() > until) {
-      return false;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return true;
-}
-
 bool answers(std::uint16_t port, const std::string& target) {
   try {
     client c(port, "");
@@ -89,7 +75,9 @@ receivers:
   test::child_process am({alertmanager, "--config.file=" + config.string(), "--storage.path=" + storage.string(),
                           fmt::format("--web.listen-address=127.0.0.1:{}", am_port), "--cluster.listen-address="},
                          r.svc.dir.path() / "alertmanager.out");
-  REQUIRE(eventually([&] { return answers(am_port, "/-/ready"); }));
+  // Alertmanager logs as it starts; baton's database changes as it commits.
+  const auto folder = r.svc.dir.path();
+  REQUIRE(test::wait_for_change(folder, [&] { return answers(am_port, "/-/ready"); }, 30s));
 
   const auto post_alert = [&](const std::string& ends) {
     client c(am_port, "");
@@ -107,7 +95,7 @@ receivers:
     return rows.empty() ? std::nullopt : std::optional(rows.front());
   };
   INFO(test::read_file(r.svc.dir.path() / "alertmanager.out"));
-  REQUIRE(eventually([&] { return incident().has_value(); }));
+  REQUIRE(test::wait_for_change(folder, [&] { return incident().has_value(); }, 30s));
   const auto opened = *incident();
   CHECK(opened.system == "credit-scoring");
   CHECK(opened.severity == "critical");
@@ -117,7 +105,7 @@ receivers:
 
   // Ended: Alertmanager sends it as resolved on the next group interval.
   REQUIRE(post_alert(iso_now()) == 200);
-  REQUIRE(eventually([&] { return incident()->state == "resolved"; }));
+  REQUIRE(test::wait_for_change(folder, [&] { return incident()->state == "resolved"; }, 30s));
   CHECK(reader->incidents(false).size() == 1);  // its repeats changed nothing
   am.kill(SIGTERM);
   CHECK(am.wait_for(20s).has_value());

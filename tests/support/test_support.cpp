@@ -1,5 +1,11 @@
 #include "tests/support/test_support.hpp"
 
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <array>
+
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -58,6 +64,32 @@ command_result run(const std::string& command) {
 }
 
 command_result run_baton(const std::string& args) { return run(std::string(BATON_BINARY) + " " + args); }
+
+bool wait_for_change(const std::filesystem::path& folder, const std::function<bool()>& ready,
+                     std::chrono::milliseconds bound) {
+  const int fd = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+  if (fd < 0) {
+    return false;
+  }
+  // Watched before the first look, so a write just after it still wakes the poll.
+  ::inotify_add_watch(fd, folder.c_str(), IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO);
+  const auto until = std::chrono::steady_clock::now() + bound;
+  bool held = false;
+  while (!(held = ready())) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      break;
+    }
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) > 0) {
+      std::array<char, 4096> events{};
+      while (::read(fd, events.data(), events.size()) > 0) {
+      }
+    }
+  }
+  ::close(fd);
+  return held;
+}
 
 std::string read_file(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);

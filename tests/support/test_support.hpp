@@ -1,7 +1,9 @@
 #pragma once
 // Helpers shared by the test areas: temporary directories, running the baton binary,
 // reading files and the paths of the source tree.
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 namespace baton::test {
@@ -36,6 +38,12 @@ command_result run(const std::string& command);
 command_result run_baton(const std::string& args);
 
 std::string read_file(const std::filesystem::path& p);
+
+/// Waits until `ready()` holds, at most `bound`: it is asked again each time inotify
+/// says something in `folder` changed (a child process wrote its output or its database),
+/// so the wait is on the other process's writes, not on the clock. True when it held.
+bool wait_for_change(const std::filesystem::path& folder, const std::function<bool()>& ready,
+                     std::chrono::milliseconds bound);
 
 /// The project root (where examples/ and docs/ are).
 std::filesystem::path source_dir();
