@@ -8,6 +8,7 @@
 // with the pure parts beside them: accountability.hpp (who is accountable after a rule
 // fires), messages.hpp (what a notification says), latency.hpp (latency summaries).
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -79,6 +80,8 @@ class core {
   void commit();
   /// Rolls the store back and stops the engine: its memory may be ahead of the store.
   void fail(std::string_view what) noexcept;
+  /// Stops the engine after committed batches could not be made durable.
+  void fail_sync(std::string_view what) noexcept;
   /// Hands the committed, undelivered notifications to the delivery pipeline, and
   /// records the outcome of each attempt it has finished (notification.sent,
   /// notification.retried, ...) as an operation of its own, in one batch; again while
@@ -86,6 +89,11 @@ class core {
   /// Returns the number of outcomes recorded.
   std::size_t deliver();
   std::size_t in_flight() const noexcept { return in_flight_.size(); }
+  /// Moves the notifications of batches up to `through` to ready_ (with durability
+  /// deferred, engine::defer_sync).
+  void synced(std::uint64_t through);
+  bool sync_deferred_ = false;
+  std::uint64_t committed_batches_ = 0;
   op_context context(std::string actor) { return {clock_.now(), std::move(actor), changes_}; }
 
   // Operations (operations.cpp).
@@ -211,6 +219,9 @@ class core {
   batch_changes changes_;
   std::uint64_t kept_timer_ids_ = 0;  // the store's timer id high water, as last committed
   std::vector<queued_notification> ready_;  // committed, not yet handed to the pipeline
+  /// With durability deferred: committed but perhaps not yet on disk, each with the
+  /// number of its batch; synced() releases them.
+  std::deque<std::pair<std::uint64_t, queued_notification>> unsynced_;
   notifiers::inline_pipeline own_pipeline_;  // when the engine is given none
   notifiers::delivery_pipeline& pipeline_;
   /// Attempts handed to the pipeline, by ticket, until their outcome is recorded.

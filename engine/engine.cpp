@@ -289,6 +289,21 @@ void engine::observe_log(store::audit_log::observer f) { core_->log_.observe(std
 
 std::chrono::nanoseconds engine::last_commit_duration() const noexcept { return last_commit_; }
 
+std::shared_ptr<store::syncer> engine::defer_sync() {
+  auto s = core_->store_.defer_sync();
+  core_->sync_deferred_ = true;
+  return s;
+}
+
+std::uint64_t engine::committed_batches() const noexcept { return core_->committed_batches_; }
+
+void engine::synced(std::uint64_t through) {
+  core_->synced(through);
+  record_deliveries();
+}
+
+void engine::stop_unsynced(std::string_view why) noexcept { core_->fail_sync(why); }
+
 const incident* engine::find_incident(std::int64_t id) const {
   auto it = core_->incidents_.find(id);
   return it == core_->incidents_.end() ? nullptr : &it->second;

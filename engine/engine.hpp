@@ -242,8 +242,20 @@ class engine {
   /// `f` sees every log record the engine appends, as it is appended (within its
   /// batch's transaction; the engine stops for good if that fails). Metrics use it.
   void observe_log(store::audit_log::observer f);
-  /// How long the last batch's store commit took (its fsync).
+  /// How long the last batch's store commit took (its fsync, unless deferred).
   std::chrono::nanoseconds last_commit_duration() const noexcept;
+
+  /// Group commit across threads: from now on a batch's commit only writes, and its
+  /// notifications wait until synced() says its batch is durable. The returned syncer
+  /// (any thread) makes every batch committed before the call durable. A service calls
+  /// this once, after the engine is made; see service/engine_service.hpp.
+  std::shared_ptr<store::syncer> defer_sync();
+  /// Batches committed so far (each run(), each recording of delivery outcomes).
+  std::uint64_t committed_batches() const noexcept;
+  /// The batches up to `through` are durable: their notifications go out now.
+  void synced(std::uint64_t through);
+  /// Batches could not be made durable: the engine stops as after a store error.
+  void stop_unsynced(std::string_view why) noexcept;
 
   /// Why the engine stopped after a store error; empty while it runs.
   const std::string& stopped() const noexcept;

@@ -243,10 +243,15 @@ void core::commit() {
   store_.commit();
   in_batch_ = false;
   kept_timer_ids_ = timers_.highest_id();
+  ++committed_batches_;
   // Only now may they go out: nothing is delivered before the change that caused it is
-  // on disk.
+  // on disk (with durability deferred, once the syncer says so).
   for (auto& q : changes_.outbox) {
-    ready_.push_back(std::move(q));
+    if (sync_deferred_) {
+      unsynced_.emplace_back(committed_batches_, std::move(q));
+    } else {
+      ready_.push_back(std::move(q));
+    }
   }
   // Resolved incidents live on in the store; memory holds open ones only.
   for (auto id : changes_.resolved) {
@@ -270,6 +275,27 @@ void core::fail(std::string_view what) noexcept {
     stopped_ = fmt::format(
         "the engine stopped after a store error ({}): the batch was rolled back, and the engine refuses further "
         "work, for its memory may be ahead of the database",
+        what);
+  } catch (...) {
+    stopped_ = "the engine stopped after a store error";
+  }
+}
+
+void core::synced(std::uint64_t through) {
+  while (!unsynced_.empty() && unsynced_.front().first <= through) {
+    ready_.push_back(std::move(unsynced_.front().second));
+    unsynced_.pop_front();
+  }
+}
+
+void core::fail_sync(std::string_view what) noexcept {
+  if (!stopped_.empty()) {
+    return;
+  }
+  try {
+    stopped_ = fmt::format(
+        "the engine stopped after a store error ({}): committed batches may not be on disk, so the engine refuses "
+        "further work, for its memory may be ahead of the database",
         what);
   } catch (...) {
     stopped_ = "the engine stopped after a store error";

@@ -1,6 +1,7 @@
 #include "service/engine_service.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 #include <vector>
 
@@ -113,6 +114,7 @@ void engine_service::run(const engine_factory& make) {
   std::unique_ptr<engine::engine> eng;
   try {
     eng = make(*pipeline_);
+    syncer_ = eng->defer_sync();
   } catch (...) {
     std::lock_guard lock(mu_);
     start_error_ = std::current_exception();
@@ -120,12 +122,15 @@ void engine_service::run(const engine_factory& make) {
     ready_.notify_all();
     return;
   }
+  handed_batches_ = eng->committed_batches();
+  durable_batches_ = handed_batches_;
   if (opts_.metrics != nullptr) {
     opts_.metrics->set_open_incidents(eng->open_incidents());
     eng->observe_log([m = opts_.metrics](const store::log_record& r, const boost::json::object& d) {
       m->on_record(r, d);
     });
   }
+  sync_thread_ = std::thread([this, durable = handed_batches_] { sync_loop(durable); });
   {
     std::lock_guard lock(mu_);
     started_ = true;
@@ -134,11 +139,90 @@ void engine_service::run(const engine_factory& make) {
   }
   serve(*eng);
   ready_flag_ = false;
+  {
+    std::lock_guard lock(sync_mu_);
+    sync_stopping_ = true;
+    sync_wake_.notify_one();
+  }
+  sync_thread_.join();
+}
+
+void engine_service::hand_to_sync(engine::engine& eng, std::vector<callback>& callbacks,
+                                  std::vector<engine::outcome>& outcomes) {
+  const auto batch = eng.committed_batches();
+  if (batch == handed_batches_ && callbacks.empty()) {
+    return;
+  }
+  handed_batches_ = batch;
+  std::lock_guard lock(sync_mu_);
+  unsynced_.push_back({batch, std::move(callbacks), std::move(outcomes)});
+  callbacks.clear();
+  outcomes.clear();
+  sync_wake_.notify_one();
+}
+
+void engine_service::sync_loop(std::uint64_t durable) {
+  std::string failed;
+  std::deque<committed> batches;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_wake_.wait(lock, [&] { return !unsynced_.empty() || sync_stopping_; });
+      if (unsynced_.empty()) {
+        return;
+      }
+      batches.swap(unsynced_);
+    }
+    // One sync for every batch committed so far; none when they committed nothing new
+    // (a batch refused whole by a stopped engine).
+    const std::uint64_t through = batches.back().batch;
+    if (failed.empty() && through > durable) {
+      const auto started = std::chrono::steady_clock::now();
+      try {
+        syncer_->sync();
+        if (opts_.metrics != nullptr) {
+          opts_.metrics->on_sync(batches.size(), std::chrono::steady_clock::now() - started);
+        }
+      } catch (const std::exception& e) {
+        failed = e.what();
+      }
+    }
+    {
+      // Told to the engine thread before anyone is answered: an operation sent after
+      // an answer meets the engine in the state that answer implies.
+      std::lock_guard lock(mu_);
+      if (failed.empty()) {
+        durable_batches_ = through;
+      } else {
+        sync_error_ = failed;
+      }
+      wake_.notify_one();
+    }
+    for (auto& b : batches) {
+      for (std::size_t i = 0; i < b.callbacks.size(); ++i) {
+        if (!b.callbacks[i]) {
+          continue;
+        }
+        if (failed.empty() || b.batch <= durable) {
+          b.callbacks[i](std::move(b.outcomes[i]));
+        } else {
+          b.callbacks[i](engine::outcome{unexpected{engine::engine_error{
+              engine::error_kind::unavailable, "the batch could not be made durable: " + failed}}});
+        }
+      }
+    }
+    if (failed.empty()) {
+      durable = through;
+    }
+    batches.clear();
+  }
 }
 
 void engine_service::serve(engine::engine& eng) {
   std::vector<engine::operation> ops;
   std::vector<callback> callbacks;
+  std::vector<engine::outcome> outcomes;
+  std::uint64_t released = handed_batches_;
   for (;;) {
     // How long until the next timer: the wall clock's distance to it, at most
     // max_sleep, so that a step of the wall clock is seen within that.
@@ -150,14 +234,19 @@ void engine_service::serve(engine::engine& eng) {
                          opts_.max_sleep);
     }
     bool record = false;
+    std::uint64_t durable = 0;
+    std::string sync_error;
     std::deque<std::function<void(engine::engine&)>> calls;
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, sleep, [&] {
-        return !queue_.empty() || !calls_.empty() || deliveries_done_ || woken_ || stopping_;
+        return !queue_.empty() || !calls_.empty() || deliveries_done_ || woken_ || stopping_ ||
+               durable_batches_ > released || !sync_error_.empty();
       });
       woken_ = false;
       record = std::exchange(deliveries_done_, false);
+      durable = durable_batches_;
+      sync_error = sync_error_;
       calls.swap(calls_);
       const std::size_t n = std::min(queue_.size(), opts_.max_batch);
       ops.clear();
@@ -176,6 +265,14 @@ void engine_service::serve(engine::engine& eng) {
         return;
       }
     }
+    if (!sync_error.empty()) {
+      eng.stop_unsynced(sync_error);
+    }
+    // What the disk now holds may go out: the notifications of durable batches.
+    if (durable > released) {
+      released = durable;
+      eng.synced(durable);
+    }
     // Timers due first, in the same batch as the operations that queued meanwhile: one
     // commit for both.
     const auto now_due = eng.next_due();
@@ -184,14 +281,9 @@ void engine_service::serve(engine::engine& eng) {
       callbacks.insert(callbacks.begin(), callback{});
     }
     if (!ops.empty()) {
-      auto outcomes = eng.run(ops);
+      outcomes = eng.run(ops);
       if (opts_.metrics != nullptr) {
         opts_.metrics->on_batch(ops.size(), eng.last_commit_duration());
-      }
-      for (std::size_t i = 0; i < outcomes.size(); ++i) {
-        if (callbacks[i]) {
-          callbacks[i](std::move(outcomes[i]));
-        }
       }
     }
     if (record) {
@@ -201,6 +293,7 @@ void engine_service::serve(engine::engine& eng) {
     if (was_ready && !ready_flag_ && opts_.on_stopped) {
       opts_.on_stopped(eng.stopped());
     }
+    hand_to_sync(eng, callbacks, outcomes);
     for (auto& call : calls) {
       call(eng);
     }

@@ -4,10 +4,17 @@
 // real clock and recording delivery outcomes as the pipeline reports them. `baton serve`
 // puts its HTTP front on this; nothing else touches the engine while it runs.
 //
-// Group commit: while the engine thread is inside one batch's commit (its fsync), new
-// operations queue; the next batch takes all of them, up to `max_batch`. Under load a
-// batch holds many operations and each pays a share of one fsync; at a trickle each
-// operation is a batch of its own and waits for nothing.
+// Group commit: the engine thread runs a batch and commits it (writes, no fsync), then
+// hands it to the sync thread and goes on with the next batch while the sync thread
+// waits for the disk (fdatasync): one sync makes every batch committed before it
+// durable. Only then are the batch's operations answered and its notifications handed
+// to the notifiers, so a 2xx still means on disk and nothing goes out before the change
+// that caused it is durable. Under load a sync covers many operations; at a trickle
+// each operation is a batch of its own and waits for one sync.
+//
+// A commit the engine thread made is visible to readers (GET) before it is synced: a
+// crash of the process loses nothing (the writes are in the kernel), a power cut in
+// that fraction of a millisecond loses what no sender was told was accepted.
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
@@ -16,6 +23,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -47,9 +55,9 @@ class engine_service {
     std::function<void(const std::string& why)> on_stopped;
   };
 
-  /// Called on the engine thread once the operation's batch has committed (or failed:
-  /// then the outcome is `unavailable`). It should only hand the outcome on (post the
-  /// HTTP answer); the next batch waits for it.
+  /// Called on the sync thread once the operation's batch is durable (or failed: then
+  /// the outcome is `unavailable`), in the order the operations ran. It should only hand
+  /// the outcome on (post the HTTP answer); the next sync waits for it.
   using callback = std::function<void(engine::outcome)>;
   /// Makes the engine, on the engine thread, delivering through `pipeline`. Whatever
   /// it throws (recovery refused) is rethrown by the constructor.
@@ -106,8 +114,20 @@ class engine_service {
     callback done;
   };
 
+  /// A committed batch waiting for its sync, with the answers it owes.
+  struct committed {
+    std::uint64_t batch = 0;  // engine::committed_batches() after it
+    std::vector<callback> callbacks;
+    std::vector<engine::outcome> outcomes;
+  };
+
   void run(const engine_factory& make);
   void serve(engine::engine& eng);
+  /// Hands what `eng` committed since the last call (and `callbacks` owed) to the sync
+  /// thread.
+  void hand_to_sync(engine::engine& eng, std::vector<callback>& callbacks, std::vector<engine::outcome>& outcomes);
+  /// `durable`: the batches committed (and synced) before the service started.
+  void sync_loop(std::uint64_t durable);
 
   const engine::clock& clock_;
   options opts_;
@@ -123,6 +143,17 @@ class engine_service {
   std::exception_ptr start_error_;
   std::atomic<bool> ready_flag_{false};
   stats stats_;
+  std::uint64_t durable_batches_ = 0;  // what the sync thread made durable (mu_)
+  std::string sync_error_;             // why a sync failed; the engine stops (mu_)
+
+  // The sync thread's side.
+  std::shared_ptr<store::syncer> syncer_;
+  std::uint64_t handed_batches_ = 0;  // engine thread only
+  std::mutex sync_mu_;
+  std::condition_variable sync_wake_;
+  std::deque<committed> unsynced_;
+  bool sync_stopping_ = false;
+  std::thread sync_thread_;
   // Declared last: made after the rest, and the thread ended (stop()) before they go.
   std::unique_ptr<notifiers::threaded_pipeline> pipeline_;
   std::thread thread_;

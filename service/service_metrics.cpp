@@ -64,7 +64,12 @@ service_metrics::service_metrics()
       batch_size_(m_.declare(type::histogram, "baton_batch_operations", "Operations per committed batch.", {},
                              batch_buckets)),
       commit_duration_(m_.declare(type::histogram, "baton_commit_duration_seconds",
-                                  "Time a batch's store commit (its fsync) took.", {}, duration_buckets)),
+                                  "Time a batch's store commit took (its writes; the fsync is apart).", {},
+                                  duration_buckets)),
+      sync_duration_(m_.declare(type::histogram, "baton_sync_duration_seconds",
+                                "Time an fdatasync making committed batches durable took.", {}, duration_buckets)),
+      batches_per_sync_(m_.declare(type::histogram, "baton_sync_batches", "Committed batches one fdatasync made durable.",
+                                   {}, batch_buckets)),
       requests_(m_.declare(type::counter, "baton_http_requests_total", "HTTP requests answered, by route and status.",
                            {"route", "code"})),
       request_duration_(m_.declare(type::histogram, "baton_http_request_duration_seconds",
@@ -109,6 +114,11 @@ void service_metrics::on_record(const store::log_record& r, const boost::json::o
 void service_metrics::on_batch(std::size_t operations, std::chrono::nanoseconds commit) {
   m_.observe(batch_size_, {}, static_cast<double>(operations));
   m_.observe(commit_duration_, {}, std::chrono::duration<double>(commit).count());
+}
+
+void service_metrics::on_sync(std::size_t batches, std::chrono::nanoseconds took) {
+  m_.observe(batches_per_sync_, {}, static_cast<double>(batches));
+  m_.observe(sync_duration_, {}, std::chrono::duration<double>(took).count());
 }
 
 void service_metrics::on_request(std::string_view route, unsigned status, std::chrono::nanoseconds took) {

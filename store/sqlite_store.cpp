@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "store/sqlite_schema.hpp"
+#include "store/wal_syncer.hpp"
 
 namespace baton::store {
 namespace {
@@ -636,6 +637,14 @@ void sqlite_store::commit() {
   }
   impl_->in_transaction = false;
   impl_->pending_head.reset();
+}
+
+std::shared_ptr<syncer> sqlite_store::defer_sync() {
+  if (impl_->in_transaction) {
+    throw std::logic_error("sqlite_store::defer_sync: a transaction is open");
+  }
+  impl_->guarded("defer_sync", [&] { impl_->db.exec("PRAGMA synchronous = NORMAL"); });
+  return std::make_shared<wal_syncer>(impl_->path);
 }
 
 void sqlite_store::rollback() noexcept {

@@ -46,6 +46,8 @@ class sqlite_store final : public store {
   void begin() override;
   void commit() override;
   void rollback() noexcept override;
+  /// synchronous=NORMAL from now on, and a wal_syncer for the log.
+  std::shared_ptr<syncer> defer_sync() override;
   void append_log(const log_record& record) override;
   log_head head() override;
   std::optional<log_head> find_head() override;

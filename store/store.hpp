@@ -50,14 +50,29 @@ struct incident_page {
   std::size_t limit = 100;
 };
 
+/// Makes every transaction committed before the call durable. Any thread, beside the
+/// writer. Throws store_error when it cannot (the commits may then be lost in a power
+/// cut: whoever waited for them must be told they failed).
+class syncer {
+ public:
+  virtual ~syncer() = default;
+  virtual void sync() = 0;
+};
+
 class store {
  public:
   virtual ~store() = default;
 
   // Transactions. Nested begin() is a programming error.
   virtual void begin() = 0;
+  /// Durable when it returns, unless defer_sync() was called.
   virtual void commit() = 0;
   virtual void rollback() noexcept = 0;
+  /// From now on commit() only writes (a crash of this process loses nothing, a power
+  /// cut may lose the newest commits) and the returned syncer makes commits durable,
+  /// so that one thread can build the next batch while another waits for the disk
+  /// (group commit). Default: commits are durable already and the syncer does nothing.
+  virtual std::shared_ptr<syncer> defer_sync();
 
   // The audit log. append_log() requires record.seq == head().seq + 1 and
   // record.prev_hash == head().hash; the store also keeps the head in a separate row so

@@ -2,7 +2,9 @@
 // A real SQLite store that counts what the engine asks of it and fails on request: for
 // the batch tests (what reaches the store, once) and the restart tests (a commit that
 // fails, then a restart).
+#include <atomic>
 #include <filesystem>
+#include <memory>
 #include <map>
 
 #include "store/sqlite_store.hpp"
@@ -30,6 +32,25 @@ class counting_store final : public baton::store::store {
     ++commits;
   }
   void rollback() noexcept override { inner_.rollback(); }
+
+  // Deferred durability (engine_service): the real WAL syncer, counted, failing on request.
+  std::atomic<bool> fail_sync{false};
+  std::atomic<int> syncs{0};
+  std::shared_ptr<baton::store::syncer> defer_sync() override {
+    struct counted final : baton::store::syncer {
+      counted(counting_store& o, std::shared_ptr<baton::store::syncer> s) : owner(o), inner(std::move(s)) {}
+      counting_store& owner;
+      std::shared_ptr<baton::store::syncer> inner;
+      void sync() override {
+        if (owner.fail_sync) {
+          throw baton::store::store_error("test.db-wal: fdatasync: Input/output error", "Input/output error");
+        }
+        inner->sync();
+        ++owner.syncs;
+      }
+    };
+    return std::make_shared<counted>(*this, inner_.defer_sync());
+  }
   void append_log(const baton::store::log_record& r) override {
     if (fail_after_appends == 0) {
       throw baton::store::store_error("test.db: append failed: database or disk is full", "database or disk is full");

@@ -1,8 +1,9 @@
 // The engine as a service (service/engine_service.hpp): a real SQLite file, the
 // reference organisation, operations from other threads. Each test makes the engine
-// thread wait (a callback that blocks) where it needs operations to queue, so what it
-// checks does not depend on timing; every wait is bounded. Callbacks run on the engine
-// thread, so they only note what they saw; the test thread checks it.
+// thread wait (a with_engine call that blocks) where it needs operations to queue, or
+// the sync thread (an answer that blocks) where it needs batches to wait for their
+// sync, so what it checks does not depend on timing; every wait is bounded. Callbacks
+// run on the sync thread, so they only note what they saw; the test thread checks it.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -67,26 +68,31 @@ class counter {
   int n_ = 0;
 };
 
+// Holds the engine thread (between batches) until `release` opens.
+std::future<void> hold_engine(service::engine_service& svc, latch& held, latch& release) {
+  return std::async(std::launch::async, [&] {
+    svc.with_engine([&](engine::engine&) {
+      held.open();
+      release.wait();
+    });
+  });
+}
+
 }  // namespace
 
 TEST_CASE("operations queued while a batch runs share the next commit, answered after it", "[service]") {
   test::service_rig r;
   latch engine_held;
   latch release;
+  auto holding = hold_engine(*r.svc, engine_held, release);
+  REQUIRE(engine_held.wait());
   counter answered;
   std::atomic<int> committed_before_answer{0};
   std::atomic<int> right_incident{0};
-  // The first answer holds the engine thread until 100 more operations have queued.
-  REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) {
-    engine_held.open();
-    release.wait();
-    answered.add();
-  }));
-  REQUIRE(engine_held.wait());
-  for (int i = 1; i <= 100; ++i) {
+  for (int i = 0; i < 100; ++i) {
     REQUIRE(r.svc->submit(r.event(i), [&, i](engine::outcome o) {
       if (o.has_value()) {
-        // Answered only once on disk: another connection sees the incident.
+        // Answered only once committed: another connection sees the incident.
         auto reader = store::sqlite_store::open_read_only(r.db_path);
         const auto id = std::get<engine::submit_result>(o.value()).incident_id;
         committed_before_answer += reader->find_incident(id).has_value() ? 1 : 0;
@@ -97,13 +103,59 @@ TEST_CASE("operations queued while a batch runs share the next commit, answered 
   }
   CHECK(r.svc->snapshot().queued == 100);
   release.open();
-  REQUIRE(answered.wait_for(101));
+  holding.get();
+  REQUIRE(answered.wait_for(100));
   CHECK(committed_before_answer.load() == 100);
   CHECK(right_incident.load() == 100);
   const auto s = r.svc->snapshot();
-  CHECK(s.batches == 2);
-  CHECK(s.operations == 101);
+  CHECK(s.batches == 1);
+  CHECK(s.operations == 100);
   CHECK(s.largest_batch == 100);
+}
+
+TEST_CASE("while a batch waits for its sync the next ones commit, and answers and deliveries wait for the sync",
+          "[service]") {
+  test::service_rig r;
+  latch sync_held;
+  latch release;
+  counter answered;
+  // The first answer holds the sync thread: its batch is committed, and until the
+  // answer returns no later batch can be synced.
+  REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) {
+    sync_held.open();
+    release.wait();
+    answered.add();
+  }));
+  REQUIRE(sync_held.wait());
+  for (int i = 1; i <= 100; ++i) {
+    REQUIRE(r.svc->submit(r.event(i), [&](engine::outcome o) {
+      CHECK(o.has_value());
+      answered.add();
+    }));
+  }
+  // A round trip to the engine thread after the submits: it has run and committed
+  // them meanwhile, in one batch or more, with none of them answered or delivered.
+  std::size_t open = 0;
+  r.svc->with_engine([&](engine::engine& eng) { open = eng.open_incidents(); });
+  CHECK(open == 101);
+  CHECK(store::sqlite_store::open_read_only(r.db_path)->incidents(false).size() == 101);
+  CHECK(answered.value() == 0);
+  // Nothing goes out before its batch is durable: only the first batch's page may have.
+  for (const auto* recorder : r.recorders) {
+    for (const auto& n : recorder->sent()) {
+      CHECK(n.incident_id == 1);
+    }
+  }
+  release.open();
+  REQUIRE(answered.wait_for(101));
+  CHECK(r.svc->snapshot().batches >= 2);
+  // Once durable, every page goes out; each look is a round trip to the engine thread,
+  // bounded in number.
+  std::int64_t sent = 0;
+  for (int tries = 0; tries < 100'000 && sent < 101; ++tries) {
+    r.svc->with_engine([&](engine::engine& eng) { sent = eng.totals().notifications_sent; });
+  }
+  CHECK(sent >= 101);
 }
 
 TEST_CASE("a full queue refuses an operation and queues nothing", "[service]") {
@@ -112,24 +164,21 @@ TEST_CASE("a full queue refuses an operation and queues nothing", "[service]") {
   test::service_rig r(o);
   latch engine_held;
   latch release;
-  counter answered;
-  REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) {
-    engine_held.open();
-    release.wait();
-    answered.add();
-  }));
+  auto holding = hold_engine(*r.svc, engine_held, release);
   REQUIRE(engine_held.wait());
-  for (int i = 1; i <= 5; ++i) {
+  counter answered;
+  for (int i = 0; i < 5; ++i) {
     REQUIRE(r.svc->submit(r.event(i), [&](engine::outcome) { answered.add(); }));
   }
   bool called = false;
   CHECK_FALSE(r.svc->submit(r.event(6), [&](engine::outcome) { called = true; }));
   CHECK(r.svc->snapshot().refused == 1);
   release.open();
-  REQUIRE(answered.wait_for(6));
+  holding.get();
+  REQUIRE(answered.wait_for(5));
   r.svc->stop();
   CHECK_FALSE(called);
-  CHECK(r.db->incidents(false).size() == 6);
+  CHECK(r.db->incidents(false).size() == 5);
 }
 
 TEST_CASE("timers fire on the service's clock", "[service]") {
@@ -267,4 +316,58 @@ TEST_CASE("a store error stops the engine for good and says so once", "[service]
   std::lock_guard lock(mu);
   REQUIRE(said.size() == 1);
   CHECK_THAT(said.front(), Catch::Contains("disk I/O error"));
+}
+
+TEST_CASE("a sync that fails answers its batches unavailable and stops the engine for good", "[service]") {
+  test::temp_dir dir;
+  test::test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
+  auto loaded = config::load(test::copy_compel(dir, "org"), clock.now());
+  REQUIRE(loaded.org != nullptr);
+  test::counting_store db(dir.path() / "baton.db");
+  auto set = std::make_shared<notifiers::notifier_set>();
+  for (const auto& n : loaded.org->notifiers) {
+    set->add(std::make_unique<notifiers::recording_notifier>(n.id));
+  }
+  std::mutex mu;
+  std::vector<std::string> said;
+  service::engine_service::options o;
+  o.on_stopped = [&](const std::string& why) {
+    std::lock_guard lock(mu);
+    said.push_back(why);
+  };
+  service::engine_service svc(
+      clock,
+      [&](notifiers::delivery_pipeline& pipeline) {
+        return std::make_unique<engine::engine>(
+            clock, db, [&](const config::organisation&) { return set; }, loaded.org, pipeline);
+      },
+      o);
+  REQUIRE(svc.ready());
+  auto submit = [&](int i) {
+    std::promise<engine::outcome> answer;
+    engine::submit_op op;
+    op.e.type = "anomaly";
+    op.e.system = "credit-scoring";
+    op.e.dedup_key = "s" + std::to_string(i);
+    REQUIRE(svc.submit(std::move(op), [&](engine::outcome out) { answer.set_value(std::move(out)); }));
+    return answer.get_future().get();
+  };
+  // A durable batch first: answered, one sync made it so.
+  CHECK(submit(0).has_value());
+  CHECK(db.syncs.load() >= 1);
+  db.fail_sync = true;
+  // Committed, but never durable: not accepted.
+  auto failed = submit(1);
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().kind == engine::error_kind::unavailable);
+  CHECK_THAT(failed.error().message, Catch::Contains("could not be made durable"));
+  // The engine stops: its memory holds a batch the disk may not.
+  auto after = submit(2);
+  REQUIRE_FALSE(after.has_value());
+  CHECK(after.error().kind == engine::error_kind::unavailable);
+  CHECK_FALSE(svc.ready());
+  svc.stop();
+  std::lock_guard lock(mu);
+  REQUIRE(said.size() == 1);
+  CHECK_THAT(said.front(), Catch::Contains("Input/output error"));
 }
