@@ -122,6 +122,40 @@ TEST_CASE("the SQLite store commits durably in WAL mode", "[store]") {
   CHECK(f.s->pragma_for_test("busy_timeout") == "5000");
 }
 
+TEST_CASE("deferred durability: commits write, the WAL syncer makes them durable, and says when it cannot",
+          "[store]") {
+  sqlite_fixture f;
+  auto syncer = f.s->defer_sync();
+  REQUIRE(syncer != nullptr);
+  CHECK(f.s->pragma_for_test("synchronous") == "1");  // NORMAL: the commit does not sync
+  append_records(f.get(), 3);
+  syncer->sync();
+  syncer->sync();  // nothing new: harmless
+  // Another process's view: the commits are there.
+  {
+    auto reader = sqlite_store::open_read_only(f.db);
+    CHECK(reader->head().seq == 3);
+  }
+  // The log file replaced under it (as when the last connection deleted it and a new
+  // one made it): the syncer follows the path to the new file, and a file that cannot
+  // be synced is a store_error naming it, not a silent success.
+  const std::filesystem::path wal = f.db.string() + "-wal";
+  REQUIRE(std::filesystem::exists(wal));
+  const std::filesystem::path kept = f.db.string() + "-wal.kept";
+  std::filesystem::rename(wal, kept);
+  std::filesystem::create_symlink("/proc/self/stat", wal);  // fdatasync on procfs fails
+  try {
+    syncer->sync();
+    FAIL("synced a file that cannot be synced");
+  } catch (const store_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("cannot make the commits durable"));
+    CHECK_THAT(e.what(), Catch::Contains("-wal"));
+  }
+  std::filesystem::remove(wal);
+  std::filesystem::rename(kept, wal);
+  syncer->sync();
+}
+
 TEST_CASE("the SQLite store stores times as epoch ms and absent ones as NULL", "[store]") {
   sqlite_fixture f;
   incident_row r;
