@@ -8,6 +8,7 @@
 # the median of ROUNDS runs (default 3) of SECONDS each (default 10).
 #
 #   bench/http_vs_alertmanager.sh            ROUNDS=5 SECONDS_PER_RUN=10 MEMORY_INCIDENTS=1000000
+#   ONLY=timers TIMER_SECONDS=80 bench/http_vs_alertmanager.sh      just the timer lateness
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -52,10 +53,11 @@ openssl rand -hex 32 >"$org/secrets/ack-link.key"
 native_token=$(cat "$org/secrets/monitoring.token")
 am_token=$(cat "$org/secrets/alertmanager.token")
 
-start_baton() {  # a fresh database each time; sets baton_pid, baton_port
+start_baton() {  # start_baton NAME [ORG]: a fresh database each time; sets baton_pid, baton_port
   baton_port=$(free_port)
-  rm -f "$org/notifications.jsonl"
-  "$baton" serve --config "$org/baton.yaml" --db "$work/baton-$1.db" --listen "127.0.0.1:$baton_port" \
+  local at=${2:-$org}
+  rm -f "$at/notifications.jsonl"
+  "$baton" serve --config "$at/baton.yaml" --db "$work/baton-$1.db" --listen "127.0.0.1:$baton_port" \
     >"$work/baton-$1.out" 2>"$work/baton-$1.err" &
   baton_pid=$!
   pids+=("$baton_pid")
@@ -100,7 +102,44 @@ run() {  # run NAME LOAD-ARGS...: one measurement, its figures kept under NAME
 }
 med() { echo "$1" | tr ' ' '\n' | grep -v '^$' | median; }
 
-only=${ONLY:-all}  # ONLY=memory: just the memory and restart figures
+# Timer lateness under load: every acknowledgement timeout set to 1 minute (the least
+# the configuration allows), 5,000 events/s for TIMER_SECONDS (default 80), so that
+# for the last 20 s timers fall due at about the rate events come in. How late each
+# fired is baton_timer_lateness_seconds; its quantiles are read as bucket bounds.
+timer_lateness() {
+  local torg=$work/org-timers
+  rm -rf "$torg"; cp -r "$org" "$torg"
+  sed -i 's/ack_timeout: [0-9]*m/ack_timeout: 1m/' "$torg"/*.yaml
+  start_baton timers "$torg"
+  "$load" "$baton_port" /v1/events native --connections 32 --seconds "${TIMER_SECONDS:-80}" --rate 5000 \
+    --token "$native_token" >"$work/timers-load.txt" || true
+  curl -sf "http://127.0.0.1:$baton_port/metrics" >"$work/timers-metrics.txt"
+  stop "$baton_pid"
+  python3 - "$work/timers-metrics.txt" "$(cat "$work/timers-load.txt")" <<'PY'
+import re, sys
+buckets, count = [], 0
+for line in open(sys.argv[1]):
+    m = re.match(r'baton_timer_lateness_seconds_bucket\{le="([^"]+)"\} (\S+)', line)
+    if m:
+        buckets.append((float('inf') if m.group(1) == '+Inf' else float(m.group(1)), float(m.group(2))))
+    m = re.match(r'baton_timer_lateness_seconds_count (\S+)', line)
+    if m:
+        count = float(m.group(1))
+def bound(q):
+    for le, cum in buckets:
+        if count and cum >= q * count:
+            return 'over 60 s' if le == float('inf') else f'<= {le * 1000:g} ms'
+    return 'n/a'
+print(f'timer lateness under load: {int(count)} timers fired, p50 {bound(0.5)}, p99 {bound(0.99)}'
+      f' (bucket bounds; the load meanwhile: {sys.argv[2]})')
+PY
+}
+
+only=${ONLY:-all}  # ONLY=memory: just the memory and restart figures; ONLY=timers: timer lateness
+if [ "$only" = timers ]; then
+  timer_lateness
+  exit 0
+fi
 if [ "$only" = all ]; then
 echo "bench: $rounds rounds of ${seconds}s, 32 connections, interleaved (baton native, baton alertmanager-format," \
   "Alertmanager 5m, Alertmanager 1s)" >&2
@@ -140,6 +179,11 @@ for r in $(seq "$rounds"); do
   stop "$am_pid"
 done
 
+fi
+
+if [ "$only" = all ]; then
+  echo "bench: timer lateness with 1-minute acknowledgement timeouts at 5,000 events/s" >&2
+  timers_line=$(timer_lateness)
 fi
 
 echo "bench: Alertmanager resident memory per alert ($am_alerts alerts)" >&2
@@ -182,6 +226,7 @@ printf 'latency at a fixed 5,000 requests/s (ms): baton p50 %s p99 %s; Alertmana
 printf 'event -> first notification (ms): baton (committed, then the file notifier) p50 %s p99 %s;' \
   "$(med "${p50[baton_first]}")" "$(med "${p99[baton_first]}")"
 printf ' Alertmanager alert -> webhook p50 %s p99 %s\n' "$(med "${p50[am_first]}")" "$(med "${p99[am_first]}")"
+echo "$timers_line (Alertmanager has no per-alert deadline to compare)"
 printf 'resident memory: Alertmanager %s bytes per alert (%s alerts held)\n' "$am_per_alert" "$count"
 printf 'baton restart and memory (recovery_bench, %s open incidents):\n%s\n' "$memory_incidents" \
   "$(echo "$recovery" | sed 's/^/  /')"

@@ -9,6 +9,7 @@
 // fires), messages.hpp (what a notification says), latency.hpp (latency summaries).
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -94,6 +95,7 @@ class core {
   void synced(std::uint64_t through);
   bool sync_deferred_ = false;
   std::uint64_t committed_batches_ = 0;
+  std::function<void(duration late)> timer_observer_;  // engine::observe_timers
   op_context context(std::string actor) { return {clock_.now(), std::move(actor), changes_}; }
 
   // Operations (operations.cpp).

@@ -287,6 +287,8 @@ const std::string& engine::stopped() const noexcept { return core_->stopped_; }
 
 void engine::observe_log(store::audit_log::observer f) { core_->log_.observe(std::move(f)); }
 
+void engine::observe_timers(std::function<void(duration late)> f) { core_->timer_observer_ = std::move(f); }
+
 std::chrono::nanoseconds engine::last_commit_duration() const noexcept { return last_commit_; }
 
 std::shared_ptr<store::syncer> engine::defer_sync() {

@@ -242,6 +242,9 @@ class engine {
   /// `f` sees every log record the engine appends, as it is appended (within its
   /// batch's transaction; the engine stops for good if that fails). Metrics use it.
   void observe_log(store::audit_log::observer f);
+  /// `f` is told how late each timer fired (the moment it fired less its deadline,
+  /// never negative), as it fires. Metrics use it.
+  void observe_timers(std::function<void(duration late)> f);
   /// How long the last batch's store commit took (its fsync, unless deferred).
   std::chrono::nanoseconds last_commit_duration() const noexcept;
 

@@ -473,6 +473,9 @@ std::size_t core::fire_due(std::size_t at_most) {
       break;
     }
     op_context op = context("engine");
+    if (timer_observer_) {
+      timer_observer_(std::max(duration{0}, op.now - t->due));
+    }
     forget_timer(op, t->seq);
     on_timer(op, *t);
     ++fired;

@@ -129,6 +129,7 @@ void engine_service::run(const engine_factory& make) {
     eng->observe_log([m = opts_.metrics](const store::log_record& r, const boost::json::object& d) {
       m->on_record(r, d);
     });
+    eng->observe_timers([m = opts_.metrics](duration late) { m->on_timer(late); });
   }
   sync_thread_ = std::thread([this, durable = handed_batches_] { sync_loop(durable); });
   {

@@ -30,6 +30,8 @@ const std::vector<double> latency_buckets{1,     5,     15,     30,     60,     
                                           172'800, 259'200, 432'000, 604'800, 777'600, 1'209'600};
 const std::vector<double> duration_buckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                            0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5};
+const std::vector<double> lateness_buckets{0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1,
+                                           0.25,  0.5,   1,     2.5,  5,    10,   60};
 const std::vector<double> batch_buckets{1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1'024, 2'048, 4'096};
 
 }  // namespace
@@ -68,6 +70,9 @@ service_metrics::service_metrics()
                                   duration_buckets)),
       sync_duration_(m_.declare(type::histogram, "baton_sync_duration_seconds",
                                 "Time an fdatasync making committed batches durable took.", {}, duration_buckets)),
+      timer_lateness_(m_.declare(type::histogram, "baton_timer_lateness_seconds",
+                                 "How late timers fired after their deadline (milliseconds resolution).", {},
+                                 lateness_buckets)),
       batches_per_sync_(m_.declare(type::histogram, "baton_sync_batches", "Committed batches one fdatasync made durable.",
                                    {}, batch_buckets)),
       requests_(m_.declare(type::counter, "baton_http_requests_total", "HTTP requests answered, by route and status.",
@@ -114,6 +119,10 @@ void service_metrics::on_record(const store::log_record& r, const boost::json::o
 void service_metrics::on_batch(std::size_t operations, std::chrono::nanoseconds commit) {
   m_.observe(batch_size_, {}, static_cast<double>(operations));
   m_.observe(commit_duration_, {}, std::chrono::duration<double>(commit).count());
+}
+
+void service_metrics::on_timer(std::chrono::milliseconds late) {
+  m_.observe(timer_lateness_, {}, std::chrono::duration<double>(late).count());
 }
 
 void service_metrics::on_sync(std::size_t batches, std::chrono::nanoseconds took) {

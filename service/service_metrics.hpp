@@ -22,6 +22,8 @@ class service_metrics {
   void on_record(const store::log_record& r, const boost::json::object& details);
   /// A batch of `operations` run, its commit taking `commit` (engine thread).
   void on_batch(std::size_t operations, std::chrono::nanoseconds commit);
+  /// A timer fired `late` after its deadline.
+  void on_timer(std::chrono::milliseconds late);
   /// One sync made `batches` committed batches durable in `took`.
   void on_sync(std::size_t batches, std::chrono::nanoseconds took);
   /// An answered request on `route` (a route template such as /v1/incidents/{id}).
@@ -59,6 +61,7 @@ class service_metrics {
   metrics::family batch_size_;
   metrics::family commit_duration_;
   metrics::family sync_duration_;
+  metrics::family timer_lateness_;
   metrics::family batches_per_sync_;
   metrics::family requests_;
   metrics::family request_duration_;

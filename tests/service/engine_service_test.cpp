@@ -15,6 +15,7 @@
 #include "config/loader.hpp"
 #include "notifiers/recording_notifier.hpp"
 #include "service/engine_service.hpp"
+#include "service/service_metrics.hpp"
 #include "store/sqlite_store.hpp"
 #include "tests/engine/counting_store.hpp"
 #include "tests/support/service_rig.hpp"
@@ -182,7 +183,10 @@ TEST_CASE("a full queue refuses an operation and queues nothing", "[service]") {
 }
 
 TEST_CASE("timers fire on the service's clock", "[service]") {
-  test::service_rig r;
+  service::service_metrics metrics;
+  service::engine_service::options o;
+  o.metrics = &metrics;
+  test::service_rig r(o);
   counter answered;
   REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) { answered.add(); }));
   REQUIRE(answered.wait_for(1));
@@ -201,6 +205,12 @@ TEST_CASE("timers fire on the service's clock", "[service]") {
     }
   });
   CHECK(paged_again > 0);
+  // Fired a minute late by the test's clock: counted in the lateness histogram, in the
+  // bucket for 60 s and not below it.
+  const auto text = metrics.render({});
+  CHECK_THAT(text, Catch::Contains("baton_timer_lateness_seconds_count 1\n"));
+  CHECK_THAT(text, Catch::Contains("baton_timer_lateness_seconds_bucket{le=\"10\"} 0\n"));
+  CHECK_THAT(text, Catch::Contains("baton_timer_lateness_seconds_bucket{le=\"60\"} 1\n"));
 }
 
 TEST_CASE("deliveries go out on the pipeline and their outcomes are recorded", "[service]") {
