@@ -284,100 +284,80 @@ TEST_CASE("many timers due at once fire a bounded number per batch, every one in
   CHECK(moved == 30);
 }
 
-TEST_CASE("a store error stops the engine for good and says so once", "[service]") {
+// A service on a counting_store (which fails on request), noting what on_stopped said.
+struct failing_rig {
   test::temp_dir dir;
   test::test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
-  auto loaded = config::load(test::copy_compel(dir, "org"), clock.now());
-  REQUIRE(loaded.org != nullptr);
-  test::counting_store db(dir.path() / "baton.db");
-  auto set = std::make_shared<notifiers::notifier_set>();
-  for (const auto& n : loaded.org->notifiers) {
-    set->add(std::make_unique<notifiers::recording_notifier>(n.id));
-  }
+  config::load_result loaded = config::load(test::copy_compel(dir, "org"), clock.now());
+  test::counting_store db{dir.path() / "baton.db"};
+  std::shared_ptr<notifiers::notifier_set> set = std::make_shared<notifiers::notifier_set>();
   std::mutex mu;
   std::vector<std::string> said;
-  service::engine_service::options o;
-  o.on_stopped = [&](const std::string& why) {
-    std::lock_guard lock(mu);
-    said.push_back(why);
-  };
-  service::engine_service svc(
-      clock,
-      [&](notifiers::delivery_pipeline& pipeline) {
-        return std::make_unique<engine::engine>(
-            clock, db, [&](const config::organisation&) { return set; }, loaded.org, pipeline);
-      },
-      o);
-  REQUIRE(svc.ready());
-  db.fail_commit = true;
-  for (int i = 0; i < 2; ++i) {
+  std::unique_ptr<service::engine_service> svc;
+
+  failing_rig() {
+    REQUIRE(loaded.org != nullptr);
+    for (const auto& n : loaded.org->notifiers) {
+      set->add(std::make_unique<notifiers::recording_notifier>(n.id));
+    }
+    service::engine_service::options o;
+    o.on_stopped = [this](const std::string& why) {
+      std::lock_guard lock(mu);
+      said.push_back(why);
+    };
+    svc = std::make_unique<service::engine_service>(
+        clock,
+        [this](notifiers::delivery_pipeline& pipeline) {
+          return std::make_unique<engine::engine>(
+              clock, db, [this](const config::organisation&) { return set; }, loaded.org, pipeline);
+        },
+        o);
+    REQUIRE(svc->ready());
+  }
+  engine::outcome submit(int i) {
     std::promise<engine::outcome> answer;
     engine::submit_op op;
     op.e.type = "anomaly";
     op.e.system = "credit-scoring";
     op.e.dedup_key = "s" + std::to_string(i);
-    REQUIRE(svc.submit(std::move(op), [&](engine::outcome out) { answer.set_value(std::move(out)); }));
-    auto out = answer.get_future().get();
+    REQUIRE(svc->submit(std::move(op), [&](engine::outcome out) { answer.set_value(std::move(out)); }));
+    return answer.get_future().get();
+  }
+};
+
+TEST_CASE("a store error stops the engine for good and says so once", "[service]") {
+  failing_rig r;
+  r.db.fail_commit = true;
+  for (int i = 0; i < 2; ++i) {
+    auto out = r.submit(i);
     REQUIRE_FALSE(out.has_value());
     CHECK(out.error().kind == engine::error_kind::unavailable);
   }
-  CHECK_FALSE(svc.ready());
-  svc.stop();
-  std::lock_guard lock(mu);
-  REQUIRE(said.size() == 1);
-  CHECK_THAT(said.front(), Catch::Contains("disk I/O error"));
+  CHECK_FALSE(r.svc->ready());
+  r.svc->stop();
+  std::lock_guard lock(r.mu);
+  REQUIRE(r.said.size() == 1);
+  CHECK_THAT(r.said.front(), Catch::Contains("disk I/O error"));
 }
 
 TEST_CASE("a sync that fails answers its batches unavailable and stops the engine for good", "[service]") {
-  test::temp_dir dir;
-  test::test_clock clock{*parse_iso("2026-11-23T09:00:00Z", nullptr)};
-  auto loaded = config::load(test::copy_compel(dir, "org"), clock.now());
-  REQUIRE(loaded.org != nullptr);
-  test::counting_store db(dir.path() / "baton.db");
-  auto set = std::make_shared<notifiers::notifier_set>();
-  for (const auto& n : loaded.org->notifiers) {
-    set->add(std::make_unique<notifiers::recording_notifier>(n.id));
-  }
-  std::mutex mu;
-  std::vector<std::string> said;
-  service::engine_service::options o;
-  o.on_stopped = [&](const std::string& why) {
-    std::lock_guard lock(mu);
-    said.push_back(why);
-  };
-  service::engine_service svc(
-      clock,
-      [&](notifiers::delivery_pipeline& pipeline) {
-        return std::make_unique<engine::engine>(
-            clock, db, [&](const config::organisation&) { return set; }, loaded.org, pipeline);
-      },
-      o);
-  REQUIRE(svc.ready());
-  auto submit = [&](int i) {
-    std::promise<engine::outcome> answer;
-    engine::submit_op op;
-    op.e.type = "anomaly";
-    op.e.system = "credit-scoring";
-    op.e.dedup_key = "s" + std::to_string(i);
-    REQUIRE(svc.submit(std::move(op), [&](engine::outcome out) { answer.set_value(std::move(out)); }));
-    return answer.get_future().get();
-  };
+  failing_rig r;
   // A durable batch first: answered, one sync made it so.
-  CHECK(submit(0).has_value());
-  CHECK(db.syncs.load() >= 1);
-  db.fail_sync = true;
+  CHECK(r.submit(0).has_value());
+  CHECK(r.db.syncs.load() >= 1);
+  r.db.fail_sync = true;
   // Committed, but never durable: not accepted.
-  auto failed = submit(1);
+  auto failed = r.submit(1);
   REQUIRE_FALSE(failed.has_value());
   CHECK(failed.error().kind == engine::error_kind::unavailable);
   CHECK_THAT(failed.error().message, Catch::Contains("could not be made durable"));
   // The engine stops: its memory holds a batch the disk may not.
-  auto after = submit(2);
+  auto after = r.submit(2);
   REQUIRE_FALSE(after.has_value());
   CHECK(after.error().kind == engine::error_kind::unavailable);
-  CHECK_FALSE(svc.ready());
-  svc.stop();
-  std::lock_guard lock(mu);
-  REQUIRE(said.size() == 1);
-  CHECK_THAT(said.front(), Catch::Contains("Input/output error"));
+  CHECK_FALSE(r.svc->ready());
+  r.svc->stop();
+  std::lock_guard lock(r.mu);
+  REQUIRE(r.said.size() == 1);
+  CHECK_THAT(r.said.front(), Catch::Contains("Input/output error"));
 }
