@@ -83,6 +83,8 @@ class core {
   void fail(std::string_view what) noexcept;
   /// Stops the engine after committed batches could not be made durable.
   void fail_sync(std::string_view what) noexcept;
+  /// Sets stopped_: the store's error `what`, and what became of the work.
+  void stop_after(std::string_view what, std::string_view consequence) noexcept;
   /// Hands the committed, undelivered notifications to the delivery pipeline, and
   /// records the outcome of each attempt it has finished (notification.sent,
   /// notification.retried, ...) as an operation of its own, in one batch; again while

@@ -271,11 +271,15 @@ void core::fail(std::string_view what) noexcept {
     in_batch_ = false;
   }
   changes_ = {};
+  stop_after(what, "the batch was rolled back, and");
+}
+
+void core::stop_after(std::string_view what, std::string_view consequence) noexcept {
   try {
     stopped_ = fmt::format(
-        "the engine stopped after a store error ({}): the batch was rolled back, and the engine refuses further "
-        "work, for its memory may be ahead of the database",
-        what);
+        "the engine stopped after a store error ({}): {} the engine refuses further work, for its memory may be "
+        "ahead of the database",
+        what, consequence);
   } catch (...) {
     stopped_ = "the engine stopped after a store error";
   }
@@ -289,16 +293,8 @@ void core::synced(std::uint64_t through) {
 }
 
 void core::fail_sync(std::string_view what) noexcept {
-  if (!stopped_.empty()) {
-    return;
-  }
-  try {
-    stopped_ = fmt::format(
-        "the engine stopped after a store error ({}): committed batches may not be on disk, so the engine refuses "
-        "further work, for its memory may be ahead of the database",
-        what);
-  } catch (...) {
-    stopped_ = "the engine stopped after a store error";
+  if (stopped_.empty()) {
+    stop_after(what, "committed batches may not be on disk, so");
   }
 }
 

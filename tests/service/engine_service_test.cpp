@@ -323,6 +323,13 @@ struct failing_rig {
     REQUIRE(svc->submit(std::move(op), [&](engine::outcome out) { answer.set_value(std::move(out)); }));
     return answer.get_future().get();
   }
+  /// Stops the service; what on_stopped said, which must have been said once.
+  std::string stopped_once() {
+    svc->stop();
+    std::lock_guard lock(mu);
+    REQUIRE(said.size() == 1);
+    return said.front();
+  }
 };
 
 TEST_CASE("a store error stops the engine for good and says so once", "[service]") {
@@ -334,10 +341,7 @@ TEST_CASE("a store error stops the engine for good and says so once", "[service]
     CHECK(out.error().kind == engine::error_kind::unavailable);
   }
   CHECK_FALSE(r.svc->ready());
-  r.svc->stop();
-  std::lock_guard lock(r.mu);
-  REQUIRE(r.said.size() == 1);
-  CHECK_THAT(r.said.front(), Catch::Contains("disk I/O error"));
+  CHECK_THAT(r.stopped_once(), Catch::Contains("disk I/O error"));
 }
 
 TEST_CASE("a sync that fails answers its batches unavailable and stops the engine for good", "[service]") {
@@ -356,8 +360,5 @@ TEST_CASE("a sync that fails answers its batches unavailable and stops the engin
   REQUIRE_FALSE(after.has_value());
   CHECK(after.error().kind == engine::error_kind::unavailable);
   CHECK_FALSE(r.svc->ready());
-  r.svc->stop();
-  std::lock_guard lock(r.mu);
-  REQUIRE(r.said.size() == 1);
-  CHECK_THAT(r.said.front(), Catch::Contains("Input/output error"));
+  CHECK_THAT(r.stopped_once(), Catch::Contains("Input/output error"));
 }
