@@ -225,8 +225,12 @@ int run_serve(int argc, char** argv) {
   }
   serve_options o;
   o.config = *a->get("config");
-  o.db = a->get("db").value_or("baton.db");
-  o.listen = a->get("listen").value_or("127.0.0.1:8080");
+  if (auto db = a->get("db")) {
+    o.db = std::filesystem::path(*db);
+  }
+  if (auto listen = a->get("listen")) {
+    o.listen = std::string(*listen);
+  }
   o.include_root = a->get("include-root").value_or("");
   return serve_command(o, std::cout, std::cerr);
 }

@@ -77,8 +77,10 @@ int apply_command(const apply_options& o, std::istream& in, std::ostream& out, s
 
 struct serve_options {
   std::filesystem::path config;
-  std::filesystem::path db = "baton.db";
-  std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0: any free one (printed)
+  /// --db and --listen; when not given, the configuration's storage.sqlite and
+  /// server.listen, else baton.db and 127.0.0.1:8080.
+  std::optional<std::filesystem::path> db;
+  std::optional<std::string> listen;  // HOST:PORT; port 0: any free one (printed)
   std::filesystem::path include_root;     // --include-root; empty: the config file's folder
 };
 /// Serves the HTTP API until SIGINT or SIGTERM (docs/http.md). 0 after a clean stop; 1

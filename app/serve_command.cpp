@@ -30,30 +30,6 @@ config::load_options serve_load_options(const serve_options& o) {
   return config::load_options{o.include_root, true};
 }
 
-struct address {
-  std::string host;
-  std::uint16_t port = 0;
-};
-
-// HOST:PORT, the host an IPv4 or IPv6 address ([::1]:8080), the port 0..65535.
-std::optional<address> parse_listen(std::string_view text) {
-  const auto colon = text.rfind(':');
-  if (colon == std::string_view::npos) {
-    return std::nullopt;
-  }
-  std::string_view host = text.substr(0, colon);
-  const std::string_view port = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  unsigned n = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
-  if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || n > 65'535) {
-    return std::nullopt;
-  }
-  return address{std::string(host), static_cast<std::uint16_t>(n)};
-}
-
 // The service's log: one JSON object a line on `err`, with the time.
 http::log_sink json_lines(std::ostream& err) {
   auto mu = std::make_shared<std::mutex>();
@@ -73,7 +49,7 @@ http::log_sink json_lines(std::ostream& err) {
 // new incidents use (open ones keep theirs) and the one requests are checked against
 // (tokens, integrations, roles); an invalid one changes nothing.
 void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, http::api& api,
-            std::ostream& out, std::ostream& err) {
+            const config::service_settings& started_with, std::ostream& out, std::ostream& err) {
   auto org = load_or_say_why(o.config, serve_load_options(o), clock.now(), "baton serve",
                              "SIGHUP: the configuration is invalid; still serving the one loaded before", err);
   if (org == nullptr) {
@@ -98,10 +74,16 @@ void reload(const serve_options& o, const engine::clock& clock, service::engine_
     err << "baton serve: SIGHUP: reloading failed: " << printable(result->error().message) << '\n' << std::flush;
     return;
   }
+  // The database, the address and the limits belong to the running process.
+  const bool service_changed = org->service != started_with;
   api.use(std::move(org));
   out << fmt::format("baton serve: SIGHUP: configuration {} version {} loaded\n", o.config.string(),
-                     std::get<engine::load_result>(result->value()).version)
-      << std::flush;
+                     std::get<engine::load_result>(result->value()).version);
+  if (service_changed) {
+    out << "baton serve: SIGHUP: the storage: or server: section changed; it takes effect when baton serve is "
+           "restarted\n";
+  }
+  out << std::flush;
 }
 
 // How to send a token of `in` in a shell: from its file or variable where it has one.
@@ -118,9 +100,9 @@ std::string token_header(const config::integration& in) {
 }  // namespace
 
 int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) {
-  const auto listen = parse_listen(o.listen);
-  if (!listen) {
-    err << fmt::format("baton serve: --listen {}: expected HOST:PORT, e.g. 127.0.0.1:8080\n", printable(o.listen));
+  if (o.listen && !config::parse_listen_address(*o.listen)) {
+    err << fmt::format("baton serve: --listen {}: expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080\n",
+                       printable(*o.listen));
     return 2;
   }
   // SIGINT, SIGTERM and SIGHUP are waited for, not handled: blocked here, before any
@@ -139,13 +121,24 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   if (rt == nullptr) {
     return 2;
   }
-  auto w = open_writer(o.db, "baton serve", err);
+  // A flag wins over the configuration's storage: and server: sections, which win over
+  // the defaults. The configuration's listen address was checked when it was loaded.
+  const config::service_settings& settings = rt->org->service;
+  const std::filesystem::path db_path = o.db.value_or(settings.sqlite.value_or("baton.db"));
+  const auto listen = *config::parse_listen_address(o.listen.value_or(settings.listen.value_or("127.0.0.1:8080")));
+  http::server_options server_opts;
+  server_opts.body_limit = settings.body_limit.value_or(server_opts.body_limit);
+  server_opts.header_limit = settings.header_limit.value_or(server_opts.header_limit);
+  server_opts.read_timeout = settings.read_timeout.value_or(server_opts.read_timeout);
+  server_opts.max_connections = settings.max_connections.value_or(server_opts.max_connections);
+
+  auto w = open_writer(db_path, "baton serve", err);
   if (w.db == nullptr) {
     return 2;
   }
   auto& db = w.db;
   const auto log = json_lines(err);
-  http::read_pool reads([path = o.db] { return store::sqlite_store::open_reader(path); });
+  http::read_pool reads([path = db_path] { return store::sqlite_store::open_reader(path); });
   service::service_metrics metrics;
   std::unique_ptr<service::engine_service> svc;
   std::unique_ptr<http::api> api;
@@ -153,6 +146,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
   try {
     service::engine_service::options so;
     so.metrics = &metrics;
+    so.queue_capacity = settings.queue_capacity.value_or(so.queue_capacity);
     so.on_stopped = [&log](const std::string& why) {
       log({{"level", "error"},
            {"msg", "the engine stopped after a store error: nothing more is committed; restart baton serve once the "
@@ -166,7 +160,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
         },
         so);
     api = std::make_unique<http::api>(*svc, clock, reads, rt->org, log, &metrics);
-    srv = std::make_unique<http::server>(listen->host, listen->port, api->routes());
+    srv = std::make_unique<http::server>(listen.host, listen.port, api->routes(), server_opts);
     api->serving(*srv);
   } catch (const std::exception& e) {
     err << "baton serve: " << printable(e.what()) << '\n';
@@ -183,8 +177,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
     version = eng.current_config()->version;
   });
   srv->start();
-  const bool v6 = listen->host.find(':') != std::string::npos;
-  const std::string base = fmt::format("http://{}:{}", v6 ? "[" + listen->host + "]" : listen->host, srv->port());
+  const std::string base = config::listen_address{listen.host, srv->port()}.url();
   const std::string system = rt->org->systems.empty() ? "my-system" : rt->org->systems.front().id;
   const config::integration* native = nullptr;
   for (const auto& in : rt->org->integrations) {
@@ -194,7 +187,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
     }
   }
   out << fmt::format("baton serve: listening on {} (database {}, configuration {} version {})\n", base,
-                     o.db.string(), o.config.string(), version);
+                     db_path.string(), o.config.string(), version);
   out << fmt::format("baton serve: {} open incidents, {} pending timers, {} deliveries going out again\n", open,
                      timers, in_flight);
   if (native != nullptr) {
@@ -211,7 +204,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
 
   int signal = 0;
   while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
-    reload(o, clock, *svc, *api, out, err);
+    reload(o, clock, *svc, *api, settings, out, err);
   }
   out << fmt::format("baton serve: {}: committing what is queued and stopping\n", strsignal(signal)) << std::flush;
   const bool healthy = svc->ready();  // false: the engine stopped after a store error

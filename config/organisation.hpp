@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/time.hpp"
+#include "config/service_settings.hpp"
 #include "rules/condition.hpp"
 
 namespace date { class time_zone; }
@@ -306,6 +307,7 @@ struct organisation {
   std::vector<integration> integrations;
   std::vector<api_token> api_tokens;
   ack_link_settings ack_links;
+  service_settings service;  // storage: and server:, read by baton serve
   std::vector<std::string> files;  // every file read, root first
   /// Every file's text, root first (what `version` hashes): a restarted engine rebuilds
   /// this configuration from it (config/snapshot.hpp). Empty for a configuration changed

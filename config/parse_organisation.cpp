@@ -1,6 +1,11 @@
 // The organisation-wide sections: organisation (name, zone, calendar), defaults,
 // routing, event_types, and the service sections storage and server.
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <charconv>
+
+#include "base/text.hpp"
 
 #include "config/load_state.hpp"
 
@@ -138,19 +143,105 @@ void parse_event_types(reader& r, const item& section, load_state& s) {
   }
 }
 
-// The service sections are read by `baton serve`; here they are only checked, so that a
-// typo is caught by `baton validate` like anywhere else.
-void parse_storage(reader& r, const item& section, load_state&) {
+// The service sections, read by `baton serve` (a command-line flag wins over them).
+// Each limit has bounds: a value outside them would make the service useless (a body
+// limit no Alertmanager group fits) or let one client hold it (an hour-long read).
+void parse_storage(reader& r, const item& section, load_state& s) {
   mapping m(r, section, "storage", {"sqlite"});
-  if (m.valid() && m.has("sqlite")) {
-    read_string(r, m.get("sqlite"));
+  if (!m.valid() || !m.has("sqlite")) {
+    return;
+  }
+  const item v = m.get("sqlite");
+  if (auto path = read_string(r, v)) {
+    if (path->empty()) {
+      r.error(v.at, "sqlite: the database path is empty");
+      return;
+    }
+    std::filesystem::path p(*path);
+    s.org.service.sqlite = p.is_relative() ? (s.root_dir / p).lexically_normal() : p;
   }
 }
 
-void parse_server(reader& r, const item& section, load_state&) {
-  mapping m(r, section, "server", {"listen"});
-  if (m.valid() && m.has("listen")) {
-    read_string(r, m.get("listen"));
+namespace {
+
+struct size_bound {
+  std::size_t min;
+  std::size_t max;
+};
+
+// A size in bytes: a whole number, or one with a unit (512KiB, 10MiB, 1GiB).
+std::optional<std::size_t> read_size(reader& r, const item& value, size_bound bound) {
+  const std::string expected = fmt::format("a size from {} to {} bytes (a number of bytes, or with KiB, MiB or GiB)",
+                                           bound.min, bound.max);
+  if (!value.node.IsDefined() || !value.node.IsScalar()) {
+    wrong_type(r, value, expected);
+    return std::nullopt;
+  }
+  const std::string& text = value.node.Scalar();
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  const std::string_view unit(end, text.data() + text.size() - end);
+  std::uint64_t scale = 0;
+  for (const auto& [name, factor] : {std::pair<std::string_view, std::uint64_t>{"", 1}, {"B", 1}, {"KiB", 1ULL << 10},
+                                     {"MiB", 1ULL << 20}, {"GiB", 1ULL << 30}}) {
+    if (unit == name) {
+      scale = factor;
+    }
+  }
+  if (ec != std::errc{} || end == text.data() || scale == 0) {
+    wrong_type(r, value, expected);
+    return std::nullopt;
+  }
+  if (n > bound.max / scale || n * scale < bound.min || n * scale > bound.max) {
+    r.error(value.at, fmt::format("{}: \"{}\" is outside {} to {} bytes, the sizes baton serve accepts", value.key,
+                                  printable(text), bound.min, bound.max));
+    return std::nullopt;
+  }
+  return static_cast<std::size_t>(n * scale);
+}
+
+}  // namespace
+
+void parse_server(reader& r, const item& section, load_state& s) {
+  mapping m(r, section, "server",
+            {"listen", "body_limit", "header_limit", "read_timeout", "max_connections", "queue_capacity"});
+  if (!m.valid()) {
+    return;
+  }
+  service_settings& out = s.org.service;
+  if (item v = m.get("listen"); v.present()) {
+    if (auto text = read_string(r, v)) {
+      if (parse_listen_address(*text)) {
+        out.listen = *text;
+      } else {
+        r.error(v.at, fmt::format("listen: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", printable(*text)));
+      }
+    }
+  }
+  // An Alertmanager group of many alerts must fit: it never retries a 413.
+  if (item v = m.get("body_limit"); v.present()) {
+    out.body_limit = read_size(r, v, {64 * 1024, std::size_t{1} << 30});
+  }
+  if (item v = m.get("header_limit"); v.present()) {
+    out.header_limit = read_size(r, v, {1024, 1024 * 1024});
+  }
+  if (item v = m.get("read_timeout"); v.present()) {
+    if (auto d = read_duration_within(r, v, {std::chrono::seconds{1}, "a request needs time to arrive"},
+                                      {std::chrono::minutes{10}, "a slow client would hold a connection that long"})) {
+      out.read_timeout = std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+    }
+  }
+  if (item v = m.get("max_connections"); v.present()) {
+    if (auto n = read_int(r, v, 1, 1'000'000)) {
+      out.max_connections = static_cast<std::size_t>(*n);
+    }
+  }
+  // A request waits in the queue for its batch: a few batches' worth is enough, and
+  // beyond millions it is memory, not throughput.
+  if (item v = m.get("queue_capacity"); v.present()) {
+    if (auto n = read_int(r, v, 1, 10'000'000)) {
+      out.queue_capacity = static_cast<std::size_t>(*n);
+    }
   }
 }
 

@@ -38,15 +38,14 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
-// Reports a value of the wrong kind; `expected` says what would have been right.
+}  // namespace
+
 void wrong_type(reader& r, const item& value, std::string_view expected) {
   if (value.reported) {
     return;
   }
   r.error(value.at, value.key + ": expected " + std::string(expected) + ", found " + describe(value.node));
 }
-
-}  // namespace
 
 config::mark source_file::position_at(std::size_t offset) const {
   auto it = std::upper_bound(line_starts.begin(), line_starts.end(), offset);

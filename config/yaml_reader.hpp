@@ -118,6 +118,8 @@ bool valid_id(std::string_view text) noexcept;
 /// The longest id read_id accepts, in characters: far more than a name needs.
 inline constexpr std::size_t max_id_length = 128;
 
+/// Reports a value of the wrong kind ("key: expected EXPECTED, found a list"), once.
+void wrong_type(reader& r, const item& value, std::string_view expected);
 /// The elements of a list. An empty value is an empty list; anything else that is not
 /// a list is reported as "<key>: expected <of_what>, found ...".
 std::vector<item> read_list(reader& r, const item& value, std::string_view of_what);

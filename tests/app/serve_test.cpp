@@ -15,6 +15,7 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <fstream>
 #include <memory>
 #include <chrono>
 #include <mutex>
@@ -304,4 +305,42 @@ TEST_CASE("baton serve given a relative configuration path writes its notificati
   s.process->kill(SIGTERM);
   REQUIRE(s.process->wait_for(20s) == 0);
   CHECK(std::filesystem::exists(d.config.parent_path() / "notifications.jsonl"));
+}
+
+TEST_CASE("baton serve takes its database, address and body limit from storage: and server: when no flag names them",
+          "[app][serve]") {
+  serve_dir d;
+  auto text = test::read_file(d.config);
+  const auto replace = [&](const std::string& from, const std::string& to) {
+    const auto at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, from.size(), to);
+  };
+  replace("storage: {sqlite: baton.db}", "storage: {sqlite: from-config.db}");
+  replace("server: {listen: \"127.0.0.1:8080\"}", "server: {listen: \"127.0.0.1:0\", body_limit: 64KiB}");
+  {
+    std::ofstream(d.config, std::ios::trunc) << text;
+  }
+  const auto db = d.config.parent_path() / "from-config.db";
+  test::child_process serve({BATON_BINARY, "serve", "--config", d.config.string()}, d.output);
+  const auto port = wait_for_line(d.output, std::regex(R"(listening on http://127\.0\.0\.1:(\d+))"));
+  REQUIRE(port.has_value());
+  CHECK_THAT(test::read_file(d.output), Catch::Contains("(database " + db.string() + ","));
+  const auto p = static_cast<std::uint16_t>(std::stoi(*port));
+
+  auto res = post(p, "/v1/events",
+                  R"({"type":"anomaly","system":"credit-scoring","severity":"high","summary":"from config",)"
+                  R"("dedup_key":"c1"})");
+  CHECK(res.result_int() == 202);
+  // 64 KiB and one byte more: refused by the configured limit, not the default 10 MiB.
+  res = post(p, "/v1/events", std::string(64 * 1024 + 1, ' '));
+  CHECK(res.result_int() == 413);
+  CHECK_THAT(res.body(), Catch::Contains("larger than 65536 bytes"));
+
+  serve.kill(SIGTERM);
+  CHECK(serve.wait_for(20s) == 0);
+  auto reader = store::sqlite_store::open_read_only(db);
+  const auto open = reader->incidents(true);
+  REQUIRE(open.size() == 1);
+  CHECK(open.front().dedup_key == "c1");
 }
