@@ -19,6 +19,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "base/thread_name.hpp"
+
 namespace baton::http {
 
 namespace net = boost::asio;
@@ -281,7 +283,10 @@ std::uint16_t server::port() const noexcept { return impl_->bound_port; }
 void server::start() {
   impl_->accept();
   for (unsigned i = 0; i < std::max(1u, impl_->opts.threads); ++i) {
-    threads_.emplace_back([i = impl_.get()] { i->ioc.run(); });
+    threads_.emplace_back([i = impl_.get()] {
+      name_this_thread("baton-http");
+      i->ioc.run();
+    });
   }
 }
 

@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "base/thread_name.hpp"
 #include "base/time.hpp"
 
 namespace baton::notifiers {
@@ -77,7 +78,10 @@ struct threaded_pipeline::state {
 };
 
 void threaded_pipeline::state::spawn(const std::shared_ptr<state>& s, lane& l) {
-  std::thread t([s, &l] { serve(s, l); });
+  std::thread t([s, &l] {
+    name_this_thread("baton-deliver");
+    serve(s, l);
+  });
   t.detach();
   ++l.workers;
   ++s->threads;
@@ -193,7 +197,10 @@ void threaded_pipeline::state::watch(const std::shared_ptr<state>& s) {
 threaded_pipeline::threaded_pipeline(options o, std::function<void()> on_done) : state_(std::make_shared<state>()) {
   state_->opts = o;
   state_->on_done = std::move(on_done);
-  state_->supervisor = std::thread([s = state_] { state::watch(s); });
+  state_->supervisor = std::thread([s = state_] {
+    name_this_thread("baton-watch");
+    state::watch(s);
+  });
 }
 
 threaded_pipeline::~threaded_pipeline() {

@@ -6,7 +6,8 @@
 #                                                 ingest_native, ingest_alertmanager, ingest_pagerduty
 #   scripts/fuzz.sh all [SECONDS] [--merge]
 #
-# SECONDS (default 60) bounds each target's run. New inputs go to a scratch folder
+# SECONDS (default 60) bounds each target's run; FUZZ_RUNS=N also stops it after N
+# executions (a long run aiming at a count). New inputs go to a scratch folder
 # (${FUZZ_WORK:-/tmp/baton-fuzz}/TARGET), never into the repository unless --merge is
 # given: then the inputs that add coverage are minimised with -merge=1 and the text
 # ones copied into fuzz/corpus/TARGET. Prints each target's number of executions.
@@ -86,7 +87,9 @@ cmake --build "$build_dir" --target "${fuzzers[@]}" -j "${JOBS:-$(nproc)}"
 
 work=${FUZZ_WORK:-/tmp/baton-fuzz}
 # Leaks are reported by LeakSanitizer at exit; a UBSan report is a finding like a crash.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+# No allocation stacks: recording one per malloc is a tenth of a loader's run; a
+# finding is replayed with them (see below).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:malloc_context_size=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 found=0
@@ -104,7 +107,7 @@ for t in "${run[@]}"; do
   status=0
   # The scratch folder comes first: libFuzzer writes new inputs to the first folder.
   "$build_dir/fuzz/${t}_fuzz" "$scratch" "$corpus" -dict="$dict" -max_len="$(max_len_of "$t")" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    -max_total_time="$seconds" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   echo "fuzz: $t: ${execs:-?} executions in ${seconds}s"
@@ -114,7 +117,7 @@ for t in "${run[@]}"; do
     finding=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -1)
     echo "fuzz: $t: FINDING (exit $status): ${finding:-see $log}" >&2
     if [ -n "$finding" ]; then
-      echo "fuzz: reproduce with $build_dir/fuzz/${t}_fuzz $finding; minimise with" \
+      echo "fuzz: reproduce (with allocation stacks) with ASAN_OPTIONS=detect_leaks=1 $build_dir/fuzz/${t}_fuzz $finding; minimise with" \
         "$build_dir/fuzz/${t}_fuzz -minimize_crash=1 -max_total_time=60 $finding" >&2
     fi
     continue

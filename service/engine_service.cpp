@@ -5,6 +5,8 @@
 #include <exception>
 #include <vector>
 
+#include "base/thread_name.hpp"
+
 namespace baton::service {
 
 engine_service::engine_service(const engine::clock& clk, engine_factory make, options o)
@@ -14,7 +16,10 @@ engine_service::engine_service(const engine::clock& clk, engine_factory make, op
     deliveries_done_ = true;
     wake_.notify_one();
   });
-  thread_ = std::thread([this, make = std::move(make)] { run(make); });
+  thread_ = std::thread([this, make = std::move(make)] {
+    name_this_thread("baton-engine");
+    run(make);
+  });
   std::unique_lock lock(mu_);
   ready_.wait(lock, [&] { return started_; });
   if (start_error_) {
@@ -131,7 +136,10 @@ void engine_service::run(const engine_factory& make) {
     });
     eng->observe_timers([m = opts_.metrics](duration late) { m->on_timer(late); });
   }
-  sync_thread_ = std::thread([this, durable = handed_batches_] { sync_loop(durable); });
+  sync_thread_ = std::thread([this, durable = handed_batches_] {
+    name_this_thread("baton-sync");
+    sync_loop(durable);
+  });
   {
     std::lock_guard lock(mu_);
     started_ = true;

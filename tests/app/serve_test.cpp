@@ -337,6 +337,16 @@ TEST_CASE("baton serve takes its database, address and body limit from storage: 
   CHECK(res.result_int() == 413);
   CHECK_THAT(res.body(), Catch::Contains("larger than 65536 bytes"));
 
+  // Its threads are named, so top -H and perf say which one spends the time.
+  std::set<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(serve.pid()) + "/task")) {
+    auto name = test::read_file(task.path() / "comm");
+    names.insert(name.substr(0, name.find('\n')));
+  }
+  for (const char* name : {"baton-engine", "baton-sync", "baton-http", "baton-watch"}) {
+    CHECK(names.count(name) == 1);
+  }
+
   serve.kill(SIGTERM);
   CHECK(serve.wait_for(20s) == 0);
   auto reader = store::sqlite_store::open_read_only(db);
