@@ -160,6 +160,9 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
         },
         so);
     api = std::make_unique<http::api>(*svc, clock, reads, rt->org, log, &metrics);
+    server_opts.on_refused = [a = api.get()](const http::response& answer, const std::string& id) {
+      a->refused(answer, id);
+    };
     srv = std::make_unique<http::server>(listen.host, listen.port, api->routes(), server_opts);
     api->serving(*srv);
   } catch (const std::exception& e) {

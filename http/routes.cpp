@@ -322,6 +322,15 @@ handler api::routes() {
   return [this](request&& r, respond done) { answer(std::move(r), std::move(done)); };
 }
 
+void api::refused(const response& out, const std::string& request_id) const {
+  if (metrics_ != nullptr) {
+    metrics_->on_refused(out.status);
+  }
+  if (log_) {
+    log_refusal(log_, request_id, "", "unread", out);
+  }
+}
+
 // The route template a target matches ("" for none): the label of its metrics and
 // log lines, so that ids and keys never become label values.
 std::string_view route_of(const std::vector<std::string>& seg) {

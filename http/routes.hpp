@@ -66,6 +66,9 @@ class api {
 
   /// The handler for http::server.
   handler routes();
+  /// For server_options::on_refused: an answer the server gave before any route saw the
+  /// request (400, 413, 431) is counted under the route label "unread" and logged.
+  void refused(const response& out, const std::string& request_id) const;
 
  private:
   /// The request target, decoded: path segments and query parameters.

@@ -153,15 +153,16 @@ class session : public std::enable_shared_from_this<session> {
       return;
     }
     if (ec == bhttp::error::body_limit) {
-      answer(error_response(413, "body_too_large",
+      // The head was read: the client's request id, if it sent one, is known.
+      refuse(error_response(413, "body_too_large",
                             fmt::format("the body is larger than {} bytes", owner_->opts.body_limit)),
-             false);
+             parser_->get()["X-Request-Id"]);
       return;
     }
     if (ec == bhttp::error::header_limit) {
-      answer(error_response(431, "headers_too_large",
+      refuse(error_response(431, "headers_too_large",
                             fmt::format("the headers are larger than {} bytes", owner_->opts.header_limit)),
-             false);
+             {});
       return;
     }
     if (ec == beast::error::timeout || ec == net::error::operation_aborted || ec == net::error::connection_reset) {
@@ -170,7 +171,7 @@ class session : public std::enable_shared_from_this<session> {
     }
     if (ec) {
       // Not HTTP: answer once, then close (the stream cannot be trusted to continue).
-      answer(error_response(400, "bad_request", fmt::format("not an HTTP/1.1 request: {}", ec.message())), false);
+      refuse(error_response(400, "bad_request", fmt::format("not an HTTP/1.1 request: {}", ec.message())), {});
       return;
     }
     auto& m = parser_->get();
@@ -196,6 +197,16 @@ class session : public std::enable_shared_from_this<session> {
       net::post(self->stream_.get_executor(),
                 [self, out = std::move(out)]() mutable { self->answer(std::move(out), self->keep_alive_); });
     });
+  }
+
+  // An answer the server gives itself, ending the connection: with a request id like any
+  // other, and told to the observer (metrics, the log).
+  void refuse(response r, std::string_view given_id) {
+    request_id_ = request_id_of(given_id);
+    if (owner_->opts.on_refused) {
+      owner_->opts.on_refused(r, request_id_);
+    }
+    answer(std::move(r), false);
   }
 
   void answer(response r, bool keep_alive) {

@@ -51,6 +51,10 @@ struct server_options {
   std::chrono::milliseconds read_timeout{30'000};
   std::size_t max_connections = 10'000;
   unsigned threads = 2;
+  /// Told of every answer the server gives itself, before any handler sees the request
+  /// (400 not HTTP, 413 body too large, 431 headers too large), with the request id it
+  /// carries; called on a server thread, so it must be quick and thread-safe.
+  std::function<void(const response&, const std::string& request_id)> on_refused;
 };
 
 class server {

@@ -135,6 +135,8 @@ void service_metrics::on_request(std::string_view route, unsigned status, std::c
   m_.observe(request_duration_, {route}, std::chrono::duration<double>(took).count());
 }
 
+void service_metrics::on_refused(unsigned status) { m_.add(requests_, {"unread", std::to_string(status)}); }
+
 void service_metrics::on_events(std::string_view integration, std::string_view outcome, std::size_t n) {
   if (n > 0) {
     m_.add(events_, {integration, outcome}, static_cast<double>(n));

@@ -28,6 +28,9 @@ class service_metrics {
   void on_sync(std::size_t batches, std::chrono::nanoseconds took);
   /// An answered request on `route` (a route template such as /v1/incidents/{id}).
   void on_request(std::string_view route, unsigned status, std::chrono::nanoseconds took);
+  /// An answer the HTTP server gave before any route read the request (400, 413, 431):
+  /// counted under the route "unread", with no duration (it was never handled).
+  void on_refused(unsigned status);
   /// `n` events (alerts) from `integration` with `outcome`: opened, deduplicated,
   /// replayed, resolved, ignored, refused or unavailable.
   void on_events(std::string_view integration, std::string_view outcome, std::size_t n = 1);

@@ -98,3 +98,47 @@ TEST_CASE("every answer carries a request id, and a refusal is logged with it as
   CHECK(it->at("msg").as_string() == "request refused");
   CHECK(it->at("error").as_string() == "unknown token");
 }
+
+TEST_CASE("the server's own refusals (413, 431, not HTTP) carry a request id, are logged and counted",
+          "[http][metrics]") {
+  http::server_options o;
+  o.body_limit = 1024;
+  o.header_limit = 1024;
+  http_rig r(o);
+  {
+    client c(r.srv.port());
+    c.write_raw("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Request-Id: big-1\r\nContent-Type: "
+                "application/json\r\nContent-Length: 5000\r\n\r\n" +
+                std::string(5000, ' '));
+    auto big = c.receive();
+    CHECK(big.result_int() == 413);
+    CHECK(std::string(big["X-Request-Id"]) == "big-1");  // the head was read: the client's id
+  }
+  {
+    client c(r.srv.port());
+    c.write_raw("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Long: " + std::string(2000, 'h') + "\r\n\r\n");
+    auto tall = c.receive();
+    CHECK(tall.result_int() == 431);
+    CHECK(std::regex_match(std::string(tall["X-Request-Id"]), std::regex("[0-9a-f]{8}-[0-9a-f]+")));
+  }
+  {
+    client c(r.srv.port());
+    c.write_raw("HELLO\r\n\r\n");
+    auto garbage = c.receive();
+    CHECK(garbage.result_int() == 400);
+    CHECK_FALSE(std::string(garbage["X-Request-Id"]).empty());
+  }
+  client scraper(r.srv.port(), "");
+  const std::string text = "\n" + scraper.get("/metrics").body();
+  CHECK(sample(text, R"(baton_http_requests_total{route="unread",code="413"})") == 1);
+  CHECK(sample(text, R"(baton_http_requests_total{route="unread",code="431"})") == 1);
+  CHECK(sample(text, R"(baton_http_requests_total{route="unread",code="400"})") == 1);
+  const auto lines = r.log_lines();
+  const auto big_line = std::find_if(lines.begin(), lines.end(), [](const boost::json::object& line) {
+    return line.contains("request_id") && line.at("request_id").as_string() == "big-1";
+  });
+  REQUIRE(big_line != lines.end());
+  CHECK(big_line->at("status").as_int64() == 413);
+  CHECK(big_line->at("route").as_string() == "unread");
+  CHECK(big_line->at("msg").as_string() == "request refused");
+}

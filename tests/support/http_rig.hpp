@@ -97,7 +97,7 @@ struct http_rig {
               log.push_back(std::move(line));
             },
             &metrics),
-        srv("127.0.0.1", 0, api.routes(), o) {
+        srv("127.0.0.1", 0, api.routes(), with_refusals(std::move(o), api)) {
     api.serving(srv);
     srv.start();
   }
@@ -108,6 +108,12 @@ struct http_rig {
   std::vector<boost::json::object> log_lines() {
     std::lock_guard lock(log_mu);
     return log;
+  }
+
+  // As baton serve wires it: the server's own refusals are counted and logged.
+  static http::server_options with_refusals(http::server_options o, const http::api& a) {
+    o.on_refused = [&a](const http::response& out, const std::string& id) { a.refused(out, id); };
+    return o;
   }
 
   static service::engine_service::options with_metrics(service::engine_service::options so,
