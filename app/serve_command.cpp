@@ -10,8 +10,10 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
 
 #include "app/commands.hpp"
+#include "app/validate_command.hpp"
 #include "app/wiring.hpp"
 #include "base/text.hpp"
 #include "config/loader.hpp"
@@ -47,15 +49,30 @@ http::log_sink json_lines(std::ostream& err) {
 
 // SIGHUP: the configuration files read again and checked; a valid one becomes the one
 // new incidents use (open ones keep theirs) and the one requests are checked against
-// (tokens, integrations, roles); an invalid one changes nothing.
+// (tokens, integrations, roles); an invalid one changes nothing. Each outcome is a line
+// on standard output for the person who sent the signal and a JSON line in the log,
+// with the version served before and after.
 void reload(const serve_options& o, const engine::clock& clock, service::engine_service& svc, http::api& api,
-            const config::service_settings& started_with, std::ostream& out, std::ostream& err) {
-  auto org = load_or_say_why(o.config, serve_load_options(o), clock.now(), "baton serve",
-                             "SIGHUP: the configuration is invalid; still serving the one loaded before", err);
-  if (org == nullptr) {
-    err << std::flush;
+            const config::service_settings& started_with, std::string& serving, const http::log_sink& log,
+            std::ostream& out) {
+  const auto refused = [&](std::string_view why, boost::json::array errors) {
+    out << fmt::format("baton serve: SIGHUP: {}; still serving version {}\n", why, serving) << std::flush;
+    boost::json::object line{{"level", "error"},
+                             {"msg", "configuration not reloaded"},
+                             {"reason", why},
+                             {"config", o.config.string()},
+                             {"version", serving}};
+    if (!errors.empty()) {
+      line["errors"] = std::move(errors);
+    }
+    log(std::move(line));
+  };
+  auto loaded = config::load(std::filesystem::absolute(o.config), clock.now(), serve_load_options(o));
+  if (loaded.org == nullptr) {
+    refused("the configuration is invalid", diagnostics_json(loaded.diagnostics, config::severity::error));
     return;
   }
+  auto org = std::move(loaded.org);
   std::mutex mu;
   std::condition_variable cv;
   std::optional<engine::outcome> result;
@@ -65,25 +82,32 @@ void reload(const serve_options& o, const engine::clock& clock, service::engine_
     cv.notify_one();
   });
   if (!queued) {
-    err << "baton serve: SIGHUP: the engine is not taking operations; the configuration was not reloaded\n";
+    refused("the engine is not taking operations", {});
     return;
   }
   std::unique_lock lock(mu);
   cv.wait(lock, [&] { return result.has_value(); });
   if (!*result) {
-    err << "baton serve: SIGHUP: reloading failed: " << printable(result->error().message) << '\n' << std::flush;
+    refused(fmt::format("reloading failed: {}", printable(result->error().message)), {});
     return;
   }
   // The database, the address and the limits belong to the running process.
   const bool service_changed = org->service != started_with;
   api.use(std::move(org));
-  out << fmt::format("baton serve: SIGHUP: configuration {} version {} loaded\n", o.config.string(),
-                     std::get<engine::load_result>(result->value()).version);
+  const std::string previous = std::exchange(serving, std::get<engine::load_result>(result->value()).version);
+  out << fmt::format("baton serve: SIGHUP: configuration {} version {} loaded\n", o.config.string(), serving);
+  boost::json::object line{{"level", "info"},
+                           {"msg", "configuration reloaded"},
+                           {"config", o.config.string()},
+                           {"version", serving},
+                           {"previous_version", previous}};
   if (service_changed) {
     out << "baton serve: SIGHUP: the storage: or server: section changed; it takes effect when baton serve is "
            "restarted\n";
+    line["restart_needed"] = "the storage: or server: section changed";
   }
   out << std::flush;
+  log(std::move(line));
 }
 
 // How to send a token of `in` in a shell: from its file or variable where it has one.
@@ -207,7 +231,7 @@ int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) 
 
   int signal = 0;
   while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
-    reload(o, clock, *svc, *api, settings, out, err);
+    reload(o, clock, *svc, *api, settings, version, log, out);
   }
   out << fmt::format("baton serve: {}: committing what is queued and stopping\n", strsignal(signal)) << std::flush;
   const bool healthy = svc->ready();  // false: the engine stopped after a store error

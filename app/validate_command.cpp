@@ -45,18 +45,6 @@ void write_text(const config::load_result& result, std::ostream& out) {
   }
 }
 
-boost::json::array diagnostics_json(const config::diagnostics& diags, config::severity level) {
-  boost::json::array out;
-  for (const auto& d : diags.items()) {
-    if (d.level != level) {
-      continue;
-    }
-    out.push_back(boost::json::object{
-        {"file", d.at.file}, {"line", d.at.line}, {"column", d.at.column}, {"message", d.message}});
-  }
-  return out;
-}
-
 void write_json(const config::load_result& result, std::ostream& out) {
   const config::coverage& c = result.coverage;
   boost::json::object doc;
@@ -84,6 +72,19 @@ void write_json(const config::load_result& result, std::ostream& out) {
 }
 
 }  // namespace
+
+boost::json::array diagnostics_json(const config::diagnostics& diags, config::severity level) {
+  boost::json::array out;
+  for (const auto& d : diags.items()) {
+    if (d.level != level) {
+      continue;
+    }
+    out.push_back(boost::json::object{
+        {"file", d.at.file}, {"line", d.at.line}, {"column", d.at.column}, {"message", d.message}});
+  }
+  return out;
+}
+
 
 int validate_command(const std::filesystem::path& config, std::string_view format, timestamp now, std::ostream& out,
                      std::ostream& err, const config::load_options& options) {

@@ -5,6 +5,8 @@
 #include <iosfwd>
 #include <string_view>
 
+#include <boost/json/array.hpp>
+
 #include "base/time.hpp"
 #include "config/loader.hpp"
 
@@ -15,6 +17,9 @@ namespace baton::app {
 /// "json" (one object: valid, version, errors, warnings, coverage). Everything goes to
 /// `out`; `err` only gets usage errors. Returns 0 when valid (warnings allowed), 1 when
 /// invalid or unreadable, 2 for an unknown format.
+/// The diagnostics of `level` as JSON objects: file, line, column, message.
+boost::json::array diagnostics_json(const config::diagnostics& diags, config::severity level);
+
 int validate_command(const std::filesystem::path& config, std::string_view format, timestamp now, std::ostream& out,
                      std::ostream& err, const config::load_options& options = {});
 

@@ -11,6 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/json.hpp>
 
 #include <array>
 #include <atomic>
@@ -276,7 +277,23 @@ TEST_CASE("SIGHUP reloads a valid configuration and keeps serving the old one pa
   // Broken: the reload is refused, with the file's error, and events still go in.
   dir.write("org/baton.yaml", good + "\nroles: [\n");
   s.process->kill(SIGHUP);
-  REQUIRE(wait_for_line(output, std::regex("SIGHUP: (the configuration is invalid)")).has_value());
+  const auto first = wait_for_line(output, std::regex("configuration [^\\n]* version ([0-9a-f]+)\\)"));
+  REQUIRE(first.has_value());
+  REQUIRE(wait_for_line(output, std::regex("SIGHUP: (the configuration is invalid); still serving version")));
+  // The log says it too, as a JSON line with the version still served and the error's
+  // file:line:column.
+  REQUIRE(wait_for_line(output, std::regex(R"((\{[^\n]*"msg":"configuration not reloaded"[^\n]*\}))")));
+  {
+    std::smatch m;
+    const auto text = test::read_file(output);
+    REQUIRE(std::regex_search(text, m, std::regex(R"((\{[^\n]*"msg":"configuration not reloaded"[^\n]*\}))")));
+    const auto line = boost::json::parse(m[1].str()).as_object();
+    CHECK(line.at("level").as_string() == "error");
+    CHECK(line.at("version").as_string() == *first);
+    const auto& error = line.at("errors").as_array().at(0).as_object();
+    CHECK(std::string(error.at("file").as_string().c_str()).ends_with("baton.yaml"));
+    CHECK(error.at("line").as_int64() > 1);
+  }
   CHECK(post(s.port, "/v1/events", R"({"type":"anomaly","system":"credit-scoring","dedup_key":"h1"})").result_int() ==
         202);
   // Fixed (and changed, so a new version): loaded, and named in the log.
@@ -284,6 +301,11 @@ TEST_CASE("SIGHUP reloads a valid configuration and keeps serving the old one pa
   s.process->kill(SIGHUP);
   const auto version = wait_for_line(output, std::regex("SIGHUP: configuration .* version ([0-9a-f]+) loaded"));
   REQUIRE(version.has_value());
+  const auto logged = wait_for_line(output, std::regex(R"((\{[^\n]*"msg":"configuration reloaded"[^\n]*\}))"));
+  REQUIRE(logged.has_value());
+  const auto line = boost::json::parse(*logged).as_object();
+  CHECK(line.at("version").as_string() == *version);
+  CHECK(line.at("previous_version").as_string() == *first);
   CHECK(post(s.port, "/v1/events", R"({"type":"anomaly","system":"credit-scoring","dedup_key":"h2"})").result_int() ==
         202);
   s.process->kill(SIGTERM);
