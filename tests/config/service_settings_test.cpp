@@ -45,49 +45,35 @@ TEST_CASE("without storage and server nothing is set, and an absolute path stays
 }
 
 TEST_CASE("a bad listen address, size, timeout or count is an error with its bound", "[config][serve]") {
-  SECTION("listen") {
+  const std::string listen = "listen: \"127.0.0.1:8080\"";
+  struct bad_case {
+    std::string from;    // the fixture's text
+    std::string to;      // what replaces it
+    std::string at;      // where the error is, a snippet of `to`
+    std::string error;   // what it says
+  };
+  const bad_case cases[] = {
+      {listen, "listen: \"127.0.0.1:80800\"", "\"127.0.0.1:80800\"",
+       "listen: \"127.0.0.1:80800\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)"},
+      // An IPv6 host without brackets: its last group would be read as the port.
+      {listen, "listen: \"::1:8080\"", "\"::1:8080\"", "is not HOST:PORT"},
+      // Too small for an Alertmanager group, which never retries a 413.
+      {listen, listen + ", body_limit: 1KiB", "1KiB",
+       "body_limit: \"1KiB\" is outside 65536 to 1073741824 bytes, the sizes baton serve accepts"},
+      {listen, listen + ", body_limit: 18446744073709551615GiB", "18446744073709551615GiB",
+       "is outside 65536 to 1073741824 bytes"},
+      {listen, listen + ", header_limit: 8KB", "8KB",
+       "header_limit: expected a size from 1024 to 1048576 bytes (a number of bytes, or with KiB, MiB or GiB), "
+       "found \"8KB\""},
+      {listen, listen + ", read_timeout: 1h", "1h", "read_timeout: 1h is longer than 10m"},
+      {listen, listen + ", max_connections: 0", "0}", "max_connections: expected a whole number from 1 to 1000000"},
+      {"storage: {sqlite: baton.db}", "storage: {sqlite: \"\"}", "\"\"}", "sqlite: the database path is empty"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.to);
     fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:80800\"");
-    expect_only_error(f.load(), f.at("\"127.0.0.1:80800\""),
-                      "listen: \"127.0.0.1:80800\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)");
-  }
-  SECTION("an IPv6 host without brackets") {
-    fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"::1:8080\"");
-    expect_only_error(f.load(), f.at("\"::1:8080\""), "is not HOST:PORT");
-  }
-  SECTION("a body limit too small for an Alertmanager group") {
-    fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:8080\", body_limit: 1KiB");
-    expect_only_error(f.load(), f.at("1KiB"),
-                      "body_limit: \"1KiB\" is outside 65536 to 1073741824 bytes, the sizes baton serve accepts");
-  }
-  SECTION("a size that would overflow") {
-    fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:8080\", body_limit: 18446744073709551615GiB");
-    expect_only_error(f.load(), f.at("18446744073709551615GiB"), "is outside 65536 to 1073741824 bytes");
-  }
-  SECTION("an unknown unit") {
-    fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:8080\", header_limit: 8KB");
-    expect_only_error(f.load(), f.at("8KB"),
-                      "header_limit: expected a size from 1024 to 1048576 bytes (a number of bytes, or with KiB, MiB "
-                      "or GiB), found \"8KB\"");
-  }
-  SECTION("a read timeout an hour long") {
-    fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:8080\", read_timeout: 1h");
-    expect_only_error(f.load(), f.at("1h"), "read_timeout: 1h is longer than 10m");
-  }
-  SECTION("no connections at all") {
-    fixture f;
-    f.replace("listen: \"127.0.0.1:8080\"", "listen: \"127.0.0.1:8080\", max_connections: 0");
-    expect_only_error(f.load(), f.at("0}"), "max_connections: expected a whole number from 1 to 1000000");
-  }
-  SECTION("an empty database path") {
-    fixture f;
-    f.replace("storage: {sqlite: baton.db}", "storage: {sqlite: \"\"}");
-    expect_only_error(f.load(), f.at("\"\"}"), "sqlite: the database path is empty");
+    f.replace(c.from, c.to);
+    expect_only_error(f.load(), f.at(c.at), c.error);
   }
 }
 
