@@ -10,7 +10,7 @@ using namespace baton::config;
 using namespace baton::config::test;
 using namespace std::chrono_literals;
 
-TEST_CASE("storage and server are read; a relative database path is below the root file's folder",
+TEST_CASE("storage and server are read, a relative database path below the root file's folder",
           "[config][serve]") {
   fixture f;
   f.replace("storage: {sqlite: baton.db}", "storage: {sqlite: data/../baton.db}");
@@ -77,7 +77,7 @@ TEST_CASE("a bad listen address, size, timeout or count is an error with its bou
   }
 }
 
-TEST_CASE("listen addresses: IPv4, bracketed IPv6, port 0; and their URL", "[config][serve]") {
+TEST_CASE("listen addresses (IPv4, bracketed IPv6, port 0) and their URL", "[config][serve]") {
   CHECK(parse_listen_address("127.0.0.1:0")->port == 0);
   CHECK(parse_listen_address("[::1]:8080")->host == "::1");
   CHECK(parse_listen_address("[::1]:8080")->url() == "http://[::1]:8080");
