@@ -91,6 +91,10 @@ class core {
   /// those queue more (dead-letter notices). Call after commit(); throws like a batch.
   /// Returns the number of outcomes recorded.
   std::size_t deliver();
+  /// Records the outcome of every attempt the pipeline has finished, each as an
+  /// operation of its own, in the batch that is open (engine::run folds them into the
+  /// batch of the operations waiting, which saves a commit a cycle under load).
+  std::size_t record_finished();
   std::size_t in_flight() const noexcept { return in_flight_.size(); }
   /// Moves the notifications of batches up to `through` to ready_ (with durability
   /// deferred, engine::defer_sync).
@@ -232,6 +236,8 @@ class core {
   std::unordered_map<std::uint64_t, queued_notification> in_flight_;
   std::uint64_t next_ticket_ = 1;
   void dispatch_ready();
+  std::size_t record_outcomes(const std::vector<notifiers::delivery_done>& done);
+  /// record_finished() in a batch of its own; none when nothing has finished.
   std::size_t record_done();
   /// Deliveries to try again, by when (their rows stay pending, with next_attempt_at).
   std::map<std::pair<timestamp, std::uint64_t>, queued_notification> retries_;

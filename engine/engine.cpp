@@ -213,6 +213,9 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
     for (const auto& op : ops) {
       out.push_back(std::visit(run, op));
     }
+    // Deliveries that finished meanwhile (the threaded pipeline's) are recorded in the
+    // same commit; what finishes later is recorded after it, by record_deliveries.
+    core_->record_finished();
     const auto commit_started = std::chrono::steady_clock::now();
     core_->commit();
     last_commit_ = std::chrono::steady_clock::now() - commit_started;

@@ -97,14 +97,10 @@ void core::dispatch_ready() {
   }
 }
 
-std::size_t core::record_done() {
-  auto done = pipeline_.take_done();
-  if (done.empty()) {
-    return 0;
-  }
-  // Each outcome is an operation of its own; together they are one batch.
-  begin();
-  for (auto& r : done) {
+std::size_t core::record_finished() { return record_outcomes(pipeline_.take_done()); }
+
+std::size_t core::record_outcomes(const std::vector<notifiers::delivery_done>& done) {
+  for (const auto& r : done) {
     auto it = in_flight_.find(r.ticket);
     if (it == in_flight_.end()) {
       continue;
@@ -113,6 +109,17 @@ std::size_t core::record_done() {
     record_delivery(op, it->second, r.result);
     in_flight_.erase(it);
   }
+  return done.size();
+}
+
+std::size_t core::record_done() {
+  // Each outcome is an operation of its own; together they are one batch.
+  const auto done = pipeline_.take_done();
+  if (done.empty()) {
+    return 0;
+  }
+  begin();
+  record_outcomes(done);
   commit();
   return done.size();
 }

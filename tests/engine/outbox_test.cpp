@@ -335,3 +335,43 @@ TEST_CASE("through a threaded pipeline a hanging notifier holds up neither the e
   rec->release();
   CHECK(rec->wait_returned(steady::now() + 10s));
 }
+
+TEST_CASE("deliveries that finished while operations waited are recorded in the same commit as those operations",
+          "[engine][outbox][pipeline]") {
+  using steady = std::chrono::steady_clock;
+  test::temp_dir dir;
+  auto org = test::load_org(dir, two_channel_yaml());
+  engine::manual_clock clock(test::at("2026-11-23T09:00:00"));
+  test::counting_store db(dir.path() / "baton.db");
+  auto set = std::make_shared<notifiers::notifier_set>();
+  auto hang = std::make_unique<test::hanging_notifier>("rec", 1);
+  auto* rec = hang.get();
+  set->add(std::move(hang));
+  set->add(std::make_unique<notifiers::recording_notifier>("mail"));
+  notifiers::threaded_pipeline pipeline;
+  {
+    engine::engine eng(
+        clock, db, [&](const config::organisation&) { return set; }, org, pipeline);
+    REQUIRE(eng.submit(anomaly("k1")).has_value());
+    REQUIRE(rec->wait_entered(1, steady::now() + 10s));
+    // The page comes back delivered while nothing runs on the engine.
+    rec->release();
+    REQUIRE(pipeline.wait_done(steady::now() + 10s));
+    REQUIRE(eng.deliveries_in_flight() == 1);
+    const int before = db.commits;
+    // The next operation's batch records it: one commit for both.
+    REQUIRE(eng.acknowledge(1, "bea").has_value());
+    CHECK(db.commits == before + 1);
+    CHECK(eng.deliveries_in_flight() == 0);
+    const auto row = db.notifications(1).front();
+    CHECK(row.state == "delivered");
+    CHECK(row.attempts == 1);
+    std::vector<std::string> kinds;
+    db.read_log({}, [&](const store::log_record& r) { kinds.push_back(r.kind); });
+    // The acknowledgement first, then the delivery recorded in its batch.
+    const auto ack = std::find(kinds.begin(), kinds.end(), "incident.acknowledged");
+    REQUIRE(ack != kinds.end());
+    CHECK(std::find(ack, kinds.end(), "notification.sent") != kinds.end());
+  }
+  CHECK(rec->wait_returned(steady::now() + 10s));
+}
