@@ -13,6 +13,8 @@
 # (${FUZZ_WORK:-/tmp/baton-fuzz}/TARGET), never into the repository unless --merge is
 # given: then the inputs that add coverage are minimised with -merge=1 and the text
 # ones copied into fuzz/corpus/TARGET. Prints each target's number of executions.
+# Ctrl-C (SIGINT to the fuzzer) ends a long run early: that is not a finding, its count
+# is printed and --merge still merges.
 # Exit status: 0 nothing found; 1 a finding (its file is printed); 2 usage or build error.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -112,7 +114,13 @@ for t in "${run[@]}"; do
     -max_total_time="$seconds" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  echo "fuzz: $t: ${execs:-?} executions in ${seconds}s"
+  # libFuzzer ends an interrupted run with exit 72 (-interrupted_exitcode).
+  if [ "$status" -eq 72 ] && grep -q "libFuzzer: run interrupted" "$log"; then
+    echo "fuzz: $t: interrupted after ${execs:-?} executions"
+    status=0
+  else
+    echo "fuzz: $t: ${execs:-?} executions in ${seconds}s"
+  fi
   if [ "$status" -ne 0 ]; then
     found=1
     tail -n 60 "$log" >&2
