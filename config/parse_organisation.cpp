@@ -214,7 +214,8 @@ void parse_server(reader& r, const item& section, load_state& s) {
       if (parse_listen_address(*text)) {
         out.listen = *text;
       } else {
-        r.error(v.at, fmt::format("listen: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", printable(*text)));
+        r.error(v.at,
+                fmt::format("listen: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", printable(*text)));
       }
     }
   }

@@ -167,7 +167,9 @@ void log_refusal(const log_sink& log, const std::string& id, const std::string& 
   line["level"] = out.status >= 500 ? "error" : "warn";
   line["msg"] = "request refused";
   line["request_id"] = id;
-  line["method"] = printable_text(shortened(method, 20));
+  if (!method.empty()) {  // none when the server refused the request before reading it
+    line["method"] = printable_text(shortened(method, 20));
+  }
   line["route"] = route;
   line["status"] = static_cast<std::int64_t>(out.status);
   boost::system::error_code ec;

@@ -141,4 +141,5 @@ TEST_CASE("the server's own refusals (413, 431, not HTTP) carry a request id, ar
   CHECK(big_line->at("status").as_int64() == 413);
   CHECK(big_line->at("route").as_string() == "unread");
   CHECK(big_line->at("msg").as_string() == "request refused");
+  CHECK_FALSE(big_line->contains("method"));  // never read
 }
