@@ -7,7 +7,8 @@
 #   scripts/fuzz.sh all [SECONDS] [--merge]
 #
 # SECONDS (default 60) bounds each target's run; FUZZ_RUNS=N also stops it after N
-# executions (a long run aiming at a count). An input running longer than FUZZ_TIMEOUT
+# executions (a long run aiming at a count); FUZZ_FORK=N runs N worker processes for
+# one run (libFuzzer's -fork, its count the sum of theirs). An input running longer than FUZZ_TIMEOUT
 # seconds (default 10) is a finding; raise it for a run at low priority on a busy
 # machine, where a starved process can take that long over an input that needs 0.2 s. New inputs go to a scratch folder
 # (${FUZZ_WORK:-/tmp/baton-fuzz}/TARGET), never into the repository unless --merge is
@@ -111,9 +112,12 @@ for t in "${run[@]}"; do
   status=0
   # The scratch folder comes first: libFuzzer writes new inputs to the first folder.
   "$build_dir/fuzz/${t}_fuzz" "$scratch" "$corpus" -dict="$dict" -max_len="$(max_len_of "$t")" \
-    -max_total_time="$seconds" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
+    -max_total_time="$seconds" ${FUZZ_RUNS:+-runs="$FUZZ_RUNS"} ${FUZZ_FORK:+-fork="$FUZZ_FORK"} -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
     -artifact_prefix="$artifacts/" -print_final_stats=1 -close_fd_mask=1 >"$log" 2>&1 || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  if [ -z "$execs" ]; then  # -fork prints no final stats: its last progress line counts
+    execs=$(sed -n 's/^#\([0-9][0-9]*\):* .*/\1/p' "$log" | tail -1)
+  fi
   # libFuzzer ends an interrupted run with exit 72 (-interrupted_exitcode).
   if [ "$status" -eq 72 ] && grep -q "libFuzzer: run interrupted" "$log"; then
     echo "fuzz: $t: interrupted after ${execs:-?} executions"
