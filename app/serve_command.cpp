@@ -125,7 +125,7 @@ std::string token_header(const config::integration& in) {
 
 int serve_command(const serve_options& o, std::ostream& out, std::ostream& err) {
   if (o.listen && !config::parse_listen_address(*o.listen)) {
-    err << fmt::format("baton serve: --listen {}: expected HOST:PORT, e.g. 127.0.0.1:8080 or [::1]:8080\n",
+    err << fmt::format("baton serve: --listen {}: expected ADDRESS:PORT, e.g. 127.0.0.1:8080 or [::1]:8080\n",
                        printable(*o.listen));
     return 2;
   }

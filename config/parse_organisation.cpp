@@ -215,7 +215,7 @@ void parse_server(reader& r, const item& section, load_state& s) {
         out.listen = *text;
       } else {
         r.error(v.at,
-                fmt::format("listen: \"{}\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", printable(*text)));
+                fmt::format("listen: \"{}\" is not ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)", printable(*text)));
       }
     }
   }

@@ -1,5 +1,8 @@
 #include "config/service_settings.hpp"
 
+#include <arpa/inet.h>
+
+#include <array>
 #include <charconv>
 
 namespace baton::config {
@@ -22,6 +25,12 @@ std::optional<listen_address> parse_listen_address(std::string_view text) {
   unsigned n = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
   if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || n > 65'535) {
+    return std::nullopt;
+  }
+  // An address, not a name: which of a name's addresses to listen on would be a guess.
+  const std::string h(host);
+  std::array<unsigned char, 16> bytes{};
+  if (::inet_pton(bracketed ? AF_INET6 : AF_INET, h.c_str(), bytes.data()) != 1) {
     return std::nullopt;
   }
   return listen_address{std::string(host), static_cast<std::uint16_t>(n)};

@@ -13,7 +13,8 @@
 
 namespace baton::config {
 
-/// HOST:PORT, the host an IPv4 or IPv6 address ("[::1]:8080"), the port 0..65535.
+/// HOST:PORT, the host an IPv4 address or a bracketed IPv6 one ("[::1]:8080"), never a
+/// name; the port 0..65535.
 struct listen_address {
   std::string host;
   std::uint16_t port = 0;

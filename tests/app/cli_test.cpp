@@ -93,6 +93,10 @@ TEST_CASE("unknown commands and options are usage errors", "[app]") {
   CHECK(test::run_baton("frobnicate").exit_code == 2);
   CHECK(test::run_baton("validate --config x.yaml --colour").exit_code == 2);
   CHECK(test::run_baton("help").exit_code == 0);
+  // An address to listen on is an address, not a name: refused before anything starts.
+  const auto named = test::run_baton("serve --config examples/compel/baton.yaml --listen localhost:8080");
+  CHECK(named.exit_code == 2);
+  CHECK_THAT(named.out, Catch::Contains("--listen localhost:8080: expected ADDRESS:PORT"));
 }
 
 namespace {

@@ -54,9 +54,10 @@ TEST_CASE("a bad listen address, size, timeout or count is an error with its bou
   };
   const bad_case cases[] = {
       {listen, "listen: \"127.0.0.1:80800\"", "\"127.0.0.1:80800\"",
-       "listen: \"127.0.0.1:80800\" is not HOST:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)"},
+       "listen: \"127.0.0.1:80800\" is not ADDRESS:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)"},
       // An IPv6 host without brackets: its last group would be read as the port.
-      {listen, "listen: \"::1:8080\"", "\"::1:8080\"", "is not HOST:PORT"},
+      {listen, "listen: \"::1:8080\"", "\"::1:8080\"", "is not ADDRESS:PORT"},
+      {listen, "listen: \"localhost:8080\"", "\"localhost:8080\"", "is not ADDRESS:PORT"},
       // Too small for an Alertmanager group, which never retries a 413.
       {listen, listen + ", body_limit: 1KiB", "1KiB",
        "body_limit: \"1KiB\" is outside 65536 to 1073741824 bytes, the sizes baton serve accepts"},
@@ -81,8 +82,9 @@ TEST_CASE("listen addresses (IPv4, bracketed IPv6, port 0) and their URL", "[con
   CHECK(parse_listen_address("127.0.0.1:0")->port == 0);
   CHECK(parse_listen_address("[::1]:8080")->host == "::1");
   CHECK(parse_listen_address("[::1]:8080")->url() == "http://[::1]:8080");
-  CHECK(parse_listen_address("localhost:65535")->url() == "http://localhost:65535");
-  for (const char* bad : {"", ":80", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:8o", "::1:80", "[]:80"}) {
+  CHECK(parse_listen_address("0.0.0.0:65535")->url() == "http://0.0.0.0:65535");
+  for (const char* bad : {"", ":80", "127.0.0.1", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:8o", "::1:80", "[]:80",
+                          "localhost:8080", "[127.0.0.1]:80", "256.1.1.1:80", "[::g]:80"}) {
     CAPTURE(bad);
     CHECK_FALSE(parse_listen_address(bad).has_value());
   }
