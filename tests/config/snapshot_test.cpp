@@ -11,6 +11,17 @@ namespace {
 
 timestamp now() { return from_epoch_ms(1'795'435'200'000); }
 
+// The diagnostics but those about secrets: a snapshot holds the configuration's files,
+// not its secrets, so whether a token file is there depends on where it is rebuilt (the
+// example's secrets exist once scripts/run.sh has made them).
+std::size_t without_secrets(const config::load_result& r) {
+  std::size_t n = 0;
+  for (const auto& d : r.diagnostics.items()) {
+    n += d.message.find("baton serve will refuse to start without it") == std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
 }  // namespace
 
 TEST_CASE("the reference organisation rebuilt from its snapshot has its version and content", "[config]") {
@@ -26,7 +37,7 @@ TEST_CASE("the reference organisation rebuilt from its snapshot has its version 
   CHECK(rebuilt.org->rules.size() == org.rules.size());
   CHECK(rebuilt.org->roles.size() == org.roles.size());
   CHECK(rebuilt.org->people.size() == org.people.size());
-  CHECK(rebuilt.diagnostics.items().size() == loaded.diagnostics.items().size());
+  CHECK(without_secrets(rebuilt) == without_secrets(loaded));
 }
 
 TEST_CASE("a snapshot keeps files included from above the root's folder", "[config]") {
