@@ -85,7 +85,6 @@ boost::json::array diagnostics_json(const config::diagnostics& diags, config::se
   return out;
 }
 
-
 int validate_command(const std::filesystem::path& config, std::string_view format, timestamp now, std::ostream& out,
                      std::ostream& err, const config::load_options& options) {
   if (format != "text" && format != "json") {

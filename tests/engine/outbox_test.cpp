@@ -277,6 +277,26 @@ TEST_CASE("a retry pending at a restart happens at its time after it", "[engine]
   CHECK(db.notifications(1).front().attempts == 2);
 }
 
+namespace {
+
+// rec, whose first attempt hangs until released, and mail, a recorder: the notifiers of
+// two_channel_yaml for the threaded-pipeline tests.
+struct hanging_set {
+  std::shared_ptr<notifiers::notifier_set> set = std::make_shared<notifiers::notifier_set>();
+  test::hanging_notifier* rec = nullptr;
+};
+
+hanging_set hanging_channels() {
+  hanging_set h;
+  auto hang = std::make_unique<test::hanging_notifier>("rec", 1);
+  h.rec = hang.get();
+  h.set->add(std::move(hang));
+  h.set->add(std::make_unique<notifiers::recording_notifier>("mail"));
+  return h;
+}
+
+}  // namespace
+
 TEST_CASE("through a threaded pipeline a hanging notifier holds up neither the engine nor other deliveries",
           "[engine][outbox][pipeline]") {
   using steady = std::chrono::steady_clock;
@@ -287,11 +307,9 @@ TEST_CASE("through a threaded pipeline a hanging notifier holds up neither the e
   auto org = test::load_org(dir, yaml);
   engine::manual_clock clock(test::at("2026-11-23T09:00:00"));
   store::sqlite_store db(dir.path() / "baton.db");
-  auto set = std::make_shared<notifiers::notifier_set>();
-  auto hang = std::make_unique<test::hanging_notifier>("rec", 1);
-  auto* rec = hang.get();
-  set->add(std::move(hang));
-  set->add(std::make_unique<notifiers::recording_notifier>("mail"));
+  const auto channels = hanging_channels();
+  const auto& set = channels.set;
+  auto* rec = channels.rec;
   notifiers::threaded_pipeline pipeline;
   {
     engine::engine eng(
@@ -343,11 +361,9 @@ TEST_CASE("deliveries that finished while operations waited are recorded in the 
   auto org = test::load_org(dir, two_channel_yaml());
   engine::manual_clock clock(test::at("2026-11-23T09:00:00"));
   test::counting_store db(dir.path() / "baton.db");
-  auto set = std::make_shared<notifiers::notifier_set>();
-  auto hang = std::make_unique<test::hanging_notifier>("rec", 1);
-  auto* rec = hang.get();
-  set->add(std::move(hang));
-  set->add(std::make_unique<notifiers::recording_notifier>("mail"));
+  const auto channels = hanging_channels();
+  const auto& set = channels.set;
+  auto* rec = channels.rec;
   notifiers::threaded_pipeline pipeline;
   {
     engine::engine eng(
