@@ -62,11 +62,11 @@ class discarding_store final : public bs::store {
   void forget_requests_before(timestamp) override {}
   std::optional<bs::request_row> last_request(std::string_view) override { return std::nullopt; }
   std::optional<bs::incident_row> find_incident(std::int64_t) override { return std::nullopt; }
-  std::vector<bs::incident_row> incidents(bool) override { return {}; }
+  void each_incident(bool, const std::function<void(bs::incident_row&)>&) override {}
   std::vector<bs::incident_row> incident_page_of(const bs::incident_page&) override { return {}; }
   std::vector<bs::escalation_row> escalations(std::int64_t) override { return {}; }
-  std::vector<bs::escalation_row> open_escalations() override { return {}; }
-  std::vector<bs::timer_row> timers() override { return {}; }
+  void each_open_escalation(const std::function<void(bs::escalation_row&)>&) override {}
+  void each_timer(const std::function<void(bs::timer_row&)>&) override {}
   std::vector<bs::notification_row> notifications(std::int64_t) override { return {}; }
   std::vector<bs::notification_row> pending_notifications() override { return {}; }
   std::optional<bs::config_version_row> find_config_version(std::string_view) override { return std::nullopt; }
@@ -146,13 +146,17 @@ class counting_store final : public bs::store {
   void forget_requests_before(timestamp t) override { inner_.forget_requests_before(t); }
   std::optional<bs::request_row> last_request(std::string_view p) override { return inner_.last_request(p); }
   std::optional<bs::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }
-  std::vector<bs::incident_row> incidents(bool o) override { return inner_.incidents(o); }
+  void each_incident(bool o, const std::function<void(bs::incident_row&)>& f) override {
+    inner_.each_incident(o, f);
+  }
   std::vector<bs::incident_row> incident_page_of(const bs::incident_page& p) override {
     return inner_.incident_page_of(p);
   }
   std::vector<bs::escalation_row> escalations(std::int64_t id) override { return inner_.escalations(id); }
-  std::vector<bs::escalation_row> open_escalations() override { return inner_.open_escalations(); }
-  std::vector<bs::timer_row> timers() override { return inner_.timers(); }
+  void each_open_escalation(const std::function<void(bs::escalation_row&)>& f) override {
+    inner_.each_open_escalation(f);
+  }
+  void each_timer(const std::function<void(bs::timer_row&)>& f) override { inner_.each_timer(f); }
   std::vector<bs::notification_row> notifications(std::int64_t id) override { return inner_.notifications(id); }
   std::vector<bs::notification_row> pending_notifications() override { return inner_.pending_notifications(); }
   std::optional<bs::config_version_row> find_config_version(std::string_view v) override {

@@ -103,10 +103,8 @@ void core::recover() {
     return versions.emplace(row.config_version, loaded.org).first->second;
   };
 
-  auto open_rows = store_.incidents(true);
-  incidents_.reserve(open_rows.size());
-  by_dedup_key_.reserve(open_rows.size());
-  for (auto& row : open_rows) {
+  // Rows are taken one at a time, straight into the engine's own structures.
+  store_.each_incident(true, [&](store::incident_row& row) {
     incident inc;
     inc.id = row.id;
     inc.org = version_for(row);
@@ -140,14 +138,12 @@ void core::recover() {
                                  inc.id, inc.dedup_key));
     }
     incidents_.emplace(inc.id, std::move(inc));
-  }
+  });
 
-  auto escalation_rows = store_.open_escalations();
-  escalations_.reserve(escalation_rows.size());
-  for (auto& row : escalation_rows) {
+  store_.each_open_escalation([&](store::escalation_row& row) {
     auto it = incidents_.find(row.incident_id);
     if (it == incidents_.end()) {
-      continue;  // of an incident resolved meanwhile (not listed open): nothing to run
+      return;  // of an incident resolved meanwhile (not listed open): nothing to run
     }
     incident& inc = it->second;
     const config::organisation& org = *inc.org;
@@ -177,14 +173,14 @@ void core::recover() {
     esc.breached = row.breached;
     inc.escalations.push_back(esc.id);
     escalations_.emplace(esc.id, std::move(esc));
-  }
+  });
 
   const timestamp now = clock_.now();
-  for (const auto& row : store_.timers()) {
+  store_.each_timer([&](const store::timer_row& row) {
     const auto kind = timer_kind_of(row.kind);
     auto inc = incidents_.find(row.incident_id);
     if (!kind || row.id <= 0 || inc == incidents_.end()) {
-      continue;  // nothing it could act on: on_timer would ignore it too
+      return;  // nothing it could act on: on_timer would ignore it too
     }
     const auto id = static_cast<std::uint64_t>(row.id);
     if (*kind == timer_kind::reminder) {
@@ -192,14 +188,14 @@ void core::recover() {
     } else {
       auto esc = escalations_.find(row.escalation_id);
       if (esc == escalations_.end()) {
-        continue;
+        return;
       }
       (*kind == timer_kind::target ? esc->second.target_timer : esc->second.ack_timer) = id;
     }
     timers_.arm(row.due, *kind, row.incident_id, row.escalation_id, id);
     ++recovered_.timers;
     recovered_.overdue += row.due <= now ? 1 : 0;
-  }
+  });
   timers_.reserve_ids(static_cast<std::uint64_t>(std::max<std::int64_t>(0, store_.max_timer_id())));
   kept_timer_ids_ = timers_.highest_id();
 

@@ -348,14 +348,13 @@ std::optional<incident_row> memory_store::find_incident(std::int64_t id) {
   return find_row(impl_->incidents, id);
 }
 
-std::vector<incident_row> memory_store::incidents(bool open_only) {
-  std::vector<incident_row> out;
+void memory_store::each_incident(bool open_only, const std::function<void(incident_row&)>& f) {
   for (const auto& [id, row] : impl_->incidents) {
     if (!open_only || row.state != "resolved") {
-      out.push_back(row);
+      incident_row copy = row;
+      f(copy);
     }
   }
-  return out;
 }
 
 std::vector<incident_row> memory_store::incident_page_of(const incident_page& page) {
@@ -389,14 +388,12 @@ std::vector<escalation_row> memory_store::escalations(std::int64_t incident_id) 
   return out;
 }
 
-std::vector<timer_row> memory_store::timers() {
+void memory_store::each_timer(const std::function<void(timer_row&)>& f) {
   impl& d = *impl_;
-  std::vector<timer_row> out;
-  out.reserve(d.timers.size());
   for (const auto& [due, id] : d.timers_by_due) {
-    out.push_back(d.timers.at(id));
+    timer_row copy = d.timers.at(id);
+    f(copy);
   }
-  return out;
 }
 
 std::vector<notification_row> memory_store::notifications(std::int64_t incident_id) {
@@ -419,15 +416,15 @@ std::vector<notification_row> memory_store::notifications(std::int64_t incident_
   return out;
 }
 
-std::vector<escalation_row> memory_store::open_escalations() {
-  std::vector<escalation_row> out;
-  for (const auto& [id, row] : impl_->escalations) {
-    auto inc = impl_->incidents.find(row.incident_id);
-    if (inc != impl_->incidents.end() && inc->second.state != "resolved") {
-      out.push_back(row);
+void memory_store::each_open_escalation(const std::function<void(escalation_row&)>& f) {
+  impl& d = *impl_;
+  for (const auto& [incident_id, id] : d.escalations_by_incident) {
+    auto inc = d.incidents.find(incident_id);
+    if (inc != d.incidents.end() && inc->second.state != "resolved") {
+      escalation_row copy = d.escalations.at(id);
+      f(copy);
     }
   }
-  return out;
 }
 
 std::vector<notification_row> memory_store::pending_notifications() {

@@ -38,11 +38,11 @@ class memory_store final : public store {
   void forget_requests_before(timestamp t) override;
   std::optional<request_row> last_request(std::string_view prefix) override;
   std::optional<incident_row> find_incident(std::int64_t id) override;
-  std::vector<incident_row> incidents(bool open_only) override;
+  void each_incident(bool open_only, const std::function<void(incident_row&)>& f) override;
   std::vector<incident_row> incident_page_of(const incident_page& page) override;
   std::vector<escalation_row> escalations(std::int64_t incident_id) override;
-  std::vector<escalation_row> open_escalations() override;
-  std::vector<timer_row> timers() override;
+  void each_open_escalation(const std::function<void(escalation_row&)>& f) override;
+  void each_timer(const std::function<void(timer_row&)>& f) override;
   std::vector<notification_row> notifications(std::int64_t incident_id) override;
   std::vector<notification_row> pending_notifications() override;
   std::optional<config_version_row> find_config_version(std::string_view version) override;

@@ -145,7 +145,7 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id = ? ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id IN "
-    "(SELECT id FROM incidents WHERE state <> 'resolved') ORDER BY id",
+    "(SELECT id FROM incidents WHERE state <> 'resolved') ORDER BY incident_id, id",  // the index's order: no sort
     "SELECT id, due_ms, kind, incident_id, escalation_id FROM timers ORDER BY due_ms, id",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications ORDER BY created_at_ms, idempotency_key",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE incident_id = ? "
@@ -914,14 +914,13 @@ std::optional<incident_row> sqlite_store::find_incident(std::int64_t id) {
   });
 }
 
-std::vector<incident_row> sqlite_store::incidents(bool open_only) {
-  return impl_->guarded("incidents", [&] {
+void sqlite_store::each_incident(bool open_only, const std::function<void(incident_row&)>& f) {
+  impl_->guarded("incidents", [&] {
     auto s = impl_->use(open_only ? query::open_incidents : query::all_incidents);
-    std::vector<incident_row> out;
     while (s->executeStep()) {
-      out.push_back(read_incident(*s));
+      auto row = read_incident(*s);
+      f(row);
     }
-    return out;
   });
 }
 
@@ -957,21 +956,19 @@ std::vector<escalation_row> sqlite_store::escalations(std::int64_t incident_id) 
   });
 }
 
-std::vector<escalation_row> sqlite_store::open_escalations() {
-  return impl_->guarded("open_escalations", [&] {
+void sqlite_store::each_open_escalation(const std::function<void(escalation_row&)>& f) {
+  impl_->guarded("open_escalations", [&] {
     auto s = impl_->use(query::open_escalations);
-    std::vector<escalation_row> out;
     while (s->executeStep()) {
-      out.push_back(read_escalation(*s));
+      auto row = read_escalation(*s);
+      f(row);
     }
-    return out;
   });
 }
 
-std::vector<timer_row> sqlite_store::timers() {
-  return impl_->guarded("timers", [&] {
+void sqlite_store::each_timer(const std::function<void(timer_row&)>& f) {
+  impl_->guarded("timers", [&] {
     auto s = impl_->use(query::timers);
-    std::vector<timer_row> out;
     while (s->executeStep()) {
       timer_row r;
       r.id = s->getColumn(0).getInt64();
@@ -979,9 +976,8 @@ std::vector<timer_row> sqlite_store::timers() {
       r.kind = text(s->getColumn(2));
       r.incident_id = s->getColumn(3).getInt64();
       r.escalation_id = s->getColumn(4).getInt64();
-      out.push_back(std::move(r));
+      f(r);
     }
-    return out;
   });
 }
 

@@ -113,12 +113,20 @@ class store {
 
   // Reading state back (restart, queries, reports).
   virtual std::optional<incident_row> find_incident(std::int64_t id) = 0;
-  virtual std::vector<incident_row> incidents(bool open_only) = 0;
+  /// Each incident (or each not resolved, with `open_only`) by id, handed to `f` one at
+  /// a time: a restart reads a million rows without holding them all twice. `f` may
+  /// move from the row.
+  virtual void each_incident(bool open_only, const std::function<void(incident_row&)>& f) = 0;
+  std::vector<incident_row> incidents(bool open_only);
   virtual std::vector<incident_row> incident_page_of(const incident_page& page) = 0;
   virtual std::vector<escalation_row> escalations(std::int64_t incident_id) = 0;  // 0 = all
-  /// Escalations of incidents not resolved, by id (what a restarted engine rebuilds).
-  virtual std::vector<escalation_row> open_escalations() = 0;
-  virtual std::vector<timer_row> timers() = 0;
+  /// Escalations of incidents not resolved, by incident, then id (what a restarted
+  /// engine rebuilds).
+  virtual void each_open_escalation(const std::function<void(escalation_row&)>& f) = 0;
+  std::vector<escalation_row> open_escalations();
+  /// Pending timers by due time, then id.
+  virtual void each_timer(const std::function<void(timer_row&)>& f) = 0;
+  std::vector<timer_row> timers();
   virtual std::vector<notification_row> notifications(std::int64_t incident_id) = 0;  // 0 = all
   /// Notifications not yet delivered (state pending), in the order they were first put.
   virtual std::vector<notification_row> pending_notifications() = 0;

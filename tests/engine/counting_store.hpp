@@ -98,13 +98,17 @@ class counting_store final : public baton::store::store {
   }
   void put_config_version(const baton::store::config_version_row& row) override { inner_.put_config_version(row); }
   std::optional<baton::store::incident_row> find_incident(std::int64_t id) override { return inner_.find_incident(id); }
-  std::vector<baton::store::incident_row> incidents(bool open_only) override { return inner_.incidents(open_only); }
+  void each_incident(bool open_only, const std::function<void(baton::store::incident_row&)>& f) override {
+    inner_.each_incident(open_only, f);
+  }
   std::vector<baton::store::incident_row> incident_page_of(const baton::store::incident_page& p) override {
     return inner_.incident_page_of(p);
   }
   std::vector<baton::store::escalation_row> escalations(std::int64_t id) override { return inner_.escalations(id); }
-  std::vector<baton::store::escalation_row> open_escalations() override { return inner_.open_escalations(); }
-  std::vector<baton::store::timer_row> timers() override { return inner_.timers(); }
+  void each_open_escalation(const std::function<void(baton::store::escalation_row&)>& f) override {
+    inner_.each_open_escalation(f);
+  }
+  void each_timer(const std::function<void(baton::store::timer_row&)>& f) override { inner_.each_timer(f); }
   std::vector<baton::store::notification_row> notifications(std::int64_t id) override {
     return inner_.notifications(id);
   }

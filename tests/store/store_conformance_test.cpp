@@ -246,14 +246,19 @@ TEMPLATE_TEST_CASE("stores list the escalations of incidents not resolved", "[st
   open.reminders_sent = 3;
   s.upsert_incident(open);
   s.upsert_incident(done);
+  auto also_open = make_incident(5, "open");
+  s.upsert_incident(also_open);
   s.upsert_escalation(make_escalation(3, 10));
   s.upsert_escalation(make_escalation(1, 10));
   s.upsert_escalation(make_escalation(2, 20));
+  s.upsert_escalation(make_escalation(4, 5));
   f.reopen();
+  // By incident, then id.
   auto listed = f.get().open_escalations();
-  REQUIRE(listed.size() == 2);
-  CHECK(listed[0].id == 1);
-  CHECK(listed[1].id == 3);
+  REQUIRE(listed.size() == 3);
+  CHECK(listed[0].id == 4);
+  CHECK(listed[1].id == 1);
+  CHECK(listed[2].id == 3);
   CHECK(f.get().find_incident(10)->reminders_sent == 3);
 }
 
