@@ -91,6 +91,9 @@ class core {
   /// those queue more (dead-letter notices). Call after commit(); throws like a batch.
   /// Returns the number of outcomes recorded.
   std::size_t deliver();
+  /// Hands the committed, undelivered notifications to the delivery pipeline, recording
+  /// nothing (engine::record_outcomes_with_batches).
+  void dispatch_ready();
   /// Records the outcome of every attempt the pipeline has finished, each as an
   /// operation of its own, in the batch that is open (engine::run folds them into the
   /// batch of the operations waiting, which saves a commit a cycle under load).
@@ -235,7 +238,6 @@ class core {
   /// Attempts handed to the pipeline, by ticket, until their outcome is recorded.
   std::unordered_map<std::uint64_t, queued_notification> in_flight_;
   std::uint64_t next_ticket_ = 1;
-  void dispatch_ready();
   std::size_t record_outcomes(const std::vector<notifiers::delivery_done>& done);
   /// record_finished() in a batch of its own; none when nothing has finished.
   std::size_t record_done();

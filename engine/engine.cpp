@@ -214,7 +214,7 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
       out.push_back(std::visit(run, op));
     }
     // Deliveries that finished meanwhile (the threaded pipeline's) are recorded in the
-    // same commit; what finishes later is recorded after it, by record_deliveries.
+    // same commit; what finishes later is recorded after it (record_deliveries).
     core_->record_finished();
     const auto commit_started = std::chrono::steady_clock::now();
     core_->commit();
@@ -230,8 +230,22 @@ std::vector<outcome> engine::run(std::span<const operation> ops) {
   // The batch is committed: its outcomes stand whatever happens to the deliveries. A
   // store error recording their outcomes stops the engine; the rows stay pending and go
   // out again after the restart (at least once).
-  record_deliveries();
+  after_commit();
   return out;
+}
+
+void engine::after_commit() {
+  if (!outcomes_with_batches_) {
+    record_deliveries();
+    return;
+  }
+  if (core_->stopped_.empty()) {
+    try {
+      core_->dispatch_ready();
+    } catch (const std::exception& e) {
+      core_->fail(e.what());
+    }
+  }
 }
 
 std::size_t engine::record_deliveries() {
@@ -245,6 +259,8 @@ std::size_t engine::record_deliveries() {
     return 0;
   }
 }
+
+void engine::record_outcomes_with_batches() noexcept { outcomes_with_batches_ = true; }
 
 std::size_t engine::deliveries_in_flight() const noexcept { return core_->in_flight(); }
 
@@ -304,7 +320,7 @@ std::uint64_t engine::committed_batches() const noexcept { return core_->committ
 
 void engine::synced(std::uint64_t through) {
   core_->synced(through);
-  record_deliveries();
+  after_commit();
 }
 
 void engine::stop_unsynced(std::string_view why) noexcept { core_->fail_sync(why); }

@@ -236,6 +236,12 @@ class engine {
   /// each batch; a service calls it too when its pipeline says an attempt finished.
   /// Returns the number of outcomes recorded.
   std::size_t record_deliveries();
+  /// From now on run() and synced() only start the deliveries their batches allow: the
+  /// outcomes of attempts that finish are recorded with the next batch (run() takes
+  /// them before its commit), or by record_deliveries() when the owner sees none
+  /// coming. A service does this under load to spare a commit (its pages, its sync) for
+  /// every few outcomes.
+  void record_outcomes_with_batches() noexcept;
   /// Attempts handed to the pipeline whose outcome is not yet recorded.
   std::size_t deliveries_in_flight() const noexcept;
 
@@ -285,9 +291,13 @@ class engine {
          notifiers::delivery_pipeline* pipeline);
   template <class Result, class Op>
   expected<Result, engine_error> run_one(Op op);
+  /// After a batch committed (or became durable): starts its deliveries, and records
+  /// finished outcomes unless they ride with batches.
+  void after_commit();
 
   std::unique_ptr<detail::core> core_;
   std::chrono::nanoseconds last_commit_{0};
+  bool outcomes_with_batches_ = false;
 };
 
 /// Drives a manual clock to `until`, stopping at every timer deadline on the way so each

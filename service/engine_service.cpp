@@ -228,10 +228,15 @@ void engine_service::sync_loop(std::uint64_t durable) {
 }
 
 void engine_service::serve(engine::engine& eng) {
+  using steady = std::chrono::steady_clock;
   std::vector<engine::operation> ops;
   std::vector<callback> callbacks;
   std::vector<engine::outcome> outcomes;
   std::uint64_t released = handed_batches_;
+  // Finished delivery attempts have waited to be recorded since then (outcome_linger).
+  bool outcomes_waiting = false;
+  steady::time_point outcomes_since{};
+  eng.record_outcomes_with_batches();
   for (;;) {
     // How long until the next timer: the wall clock's distance to it, at most
     // max_sleep, so that a step of the wall clock is seen within that.
@@ -242,18 +247,27 @@ void engine_service::serve(engine::engine& eng) {
       sleep = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(until), std::chrono::milliseconds{0},
                          opts_.max_sleep);
     }
-    bool record = false;
+    if (outcomes_waiting) {
+      const auto left = outcomes_since + opts_.outcome_linger - steady::now();
+      sleep = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(left), std::chrono::milliseconds{0}, sleep);
+    }
+    bool stopping = false;
+    bool finish = false;
     std::uint64_t durable = 0;
     std::string sync_error;
     std::deque<std::function<void(engine::engine&)>> calls;
     {
       std::unique_lock lock(mu_);
       wake_.wait_for(lock, sleep, [&] {
-        return !queue_.empty() || !calls_.empty() || deliveries_done_ || woken_ || stopping_ ||
+        return !queue_.empty() || !calls_.empty() || (deliveries_done_ && !outcomes_waiting) || woken_ || stopping_ ||
                durable_batches_ > released || !sync_error_.empty();
       });
       woken_ = false;
-      record = std::exchange(deliveries_done_, false);
+      if (std::exchange(deliveries_done_, false) && !outcomes_waiting) {
+        outcomes_waiting = true;
+        outcomes_since = steady::now();
+      }
+      stopping = stopping_;
       durable = durable_batches_;
       sync_error = sync_error_;
       calls.swap(calls_);
@@ -270,9 +284,7 @@ void engine_service::serve(engine::engine& eng) {
         stats_.operations += n;
         stats_.largest_batch = std::max<std::uint64_t>(stats_.largest_batch, n);
       }
-      if (n == 0 && calls.empty() && stopping_ && queue_.empty()) {
-        return;
-      }
+      finish = n == 0 && calls.empty() && stopping_ && queue_.empty();
     }
     if (!sync_error.empty()) {
       eng.stop_unsynced(sync_error);
@@ -290,13 +302,16 @@ void engine_service::serve(engine::engine& eng) {
       callbacks.insert(callbacks.begin(), callback{});
     }
     if (!ops.empty()) {
-      outcomes = eng.run(ops);
+      outcomes = eng.run(ops);  // records the attempts finished by its commit, in it
+      outcomes_waiting = false;
       if (opts_.metrics != nullptr) {
         opts_.metrics->on_batch(ops.size(), eng.last_commit_duration());
       }
-    }
-    if (record) {
+    } else if (outcomes_waiting && (stopping || steady::now() - outcomes_since >= opts_.outcome_linger)) {
+      // No batch came to carry them: recorded alone. What finished before a stop is
+      // recorded now, not delivered again after the restart.
       eng.record_deliveries();
+      outcomes_waiting = false;
     }
     const bool was_ready = ready_flag_.exchange(eng.stopped().empty());
     if (was_ready && !ready_flag_ && opts_.on_stopped) {
@@ -305,6 +320,9 @@ void engine_service::serve(engine::engine& eng) {
     hand_to_sync(eng, callbacks, outcomes);
     for (auto& call : calls) {
       call(eng);
+    }
+    if (finish) {
+      return;
     }
   }
 }

@@ -47,6 +47,11 @@ class engine_service {
     /// The longest the engine thread sleeps without looking at the clock: a step of the
     /// wall clock (NTP) is noticed within it.
     std::chrono::milliseconds max_sleep{1'000};
+    /// How long the outcomes of finished delivery attempts wait for a batch of
+    /// operations to be recorded with (one commit for both) before they are recorded
+    /// alone. Under load a batch always comes first; idle, an outcome is on disk this
+    /// much later. Zero records them as soon as the engine thread sees them.
+    std::chrono::milliseconds outcome_linger{5};
     /// Where the engine's records and the batches are counted (GET /metrics); none when
     /// null. Must outlive the service.
     service_metrics* metrics = nullptr;

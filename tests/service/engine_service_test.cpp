@@ -228,6 +228,48 @@ TEST_CASE("deliveries go out on the pipeline and their outcomes are recorded", "
   CHECK(r.delivered() >= 1);
 }
 
+TEST_CASE("delivery outcomes ride in the next batch's commit, or are recorded alone at stop", "[service]") {
+  service::engine_service::options o;
+  o.outcome_linger = std::chrono::hours{1};  // so only a batch or the stop records them
+  test::service_rig r(o);
+  counter answered;
+  REQUIRE(r.svc->submit(r.event(0), [&](engine::outcome) { answered.add(); }));
+  REQUIRE(answered.wait_for(1));
+  // Each look is a round trip to the engine thread (which records nothing), bounded.
+  auto wait_delivered = [&](std::size_t n) {
+    for (int tries = 0; tries < 100'000 && r.delivered() < n; ++tries) {
+      r.svc->with_engine([](engine::engine&) {});
+    }
+    return r.delivered() >= n;
+  };
+  REQUIRE(wait_delivered(1));
+  const std::size_t first = r.delivered();
+  std::int64_t sent = -1;
+  std::uint64_t batches = 0;
+  r.svc->with_engine([&](engine::engine& eng) {
+    sent = eng.totals().notifications_sent;
+    batches = eng.committed_batches();
+  });
+  CHECK(sent == 0);  // delivered, waiting for a batch
+
+  REQUIRE(r.svc->submit(r.event(1), [&](engine::outcome) { answered.add(); }));
+  REQUIRE(answered.wait_for(2));
+  r.svc->with_engine([&](engine::engine& eng) {
+    CHECK(eng.totals().notifications_sent == static_cast<std::int64_t>(first));
+    CHECK(eng.committed_batches() == batches + 1);  // one commit for the event and the outcomes
+  });
+
+  // The second event's deliveries finish with no batch after them: the stop records them.
+  REQUIRE(wait_delivered(first + 1));
+  const std::size_t all = r.delivered();
+  r.svc->stop();
+  std::size_t recorded = 0;
+  for (const auto& n : r.db->notifications(0)) {
+    recorded += n.state == "pending" ? 0 : 1;
+  }
+  CHECK(recorded >= all);
+}
+
 TEST_CASE("stop runs and commits everything queued", "[service]") {
   test::service_rig r;
   counter answered;
