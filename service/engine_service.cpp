@@ -14,6 +14,7 @@ engine_service::engine_service(const engine::clock& clk, engine_factory make, op
   pipeline_ = std::make_unique<notifiers::threaded_pipeline>(notifiers::threaded_pipeline::options{}, [this] {
     std::lock_guard lock(mu_);
     deliveries_done_ = true;
+    ++stats_.attempts_finished;
     wake_.notify_one();
   });
   thread_ = std::thread([this, make = std::move(make)] {
@@ -251,7 +252,6 @@ void engine_service::serve(engine::engine& eng) {
       const auto left = outcomes_since + opts_.outcome_linger - steady::now();
       sleep = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(left), std::chrono::milliseconds{0}, sleep);
     }
-    bool stopping = false;
     bool finish = false;
     std::uint64_t durable = 0;
     std::string sync_error;
@@ -267,7 +267,6 @@ void engine_service::serve(engine::engine& eng) {
         outcomes_waiting = true;
         outcomes_since = steady::now();
       }
-      stopping = stopping_;
       durable = durable_batches_;
       sync_error = sync_error_;
       calls.swap(calls_);
@@ -296,7 +295,7 @@ void engine_service::serve(engine::engine& eng) {
     }
     // Timers due first, in the same batch as the operations that queued meanwhile: one
     // commit for both.
-    const auto now_due = eng.next_due();
+    const auto now_due = finish ? std::nullopt : eng.next_due();
     if (now_due && *now_due <= clock_.now()) {
       ops.insert(ops.begin(), engine::fire_due_op{opts_.max_timers_per_batch});
       callbacks.insert(callbacks.begin(), callback{});
@@ -307,7 +306,7 @@ void engine_service::serve(engine::engine& eng) {
       if (opts_.metrics != nullptr) {
         opts_.metrics->on_batch(ops.size(), eng.last_commit_duration());
       }
-    } else if (outcomes_waiting && (stopping || steady::now() - outcomes_since >= opts_.outcome_linger)) {
+    } else if (finish || (outcomes_waiting && steady::now() - outcomes_since >= opts_.outcome_linger)) {
       // No batch came to carry them: recorded alone. What finished before a stop is
       // recorded now, not delivered again after the restart.
       eng.record_deliveries();

@@ -109,6 +109,7 @@ class engine_service {
     std::uint64_t operations = 0;  // operations in them
     std::uint64_t largest_batch = 0;
     std::uint64_t refused = 0;     // submit() answered false for a full queue
+    std::uint64_t attempts_finished = 0;  // delivery attempts the pipeline has reported done
     std::size_t queued = 0;        // now
   };
   stats snapshot() const;
