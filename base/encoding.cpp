@@ -1,7 +1,9 @@
 #include "base/encoding.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -108,11 +110,50 @@ sha256_digest sha256(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// One HMAC context per thread with its digest set once: HMAC() looks the algorithms up
+// in OpenSSL's provider on every call, a twentieth of the engine's time when every page
+// carries a signed acknowledgement link.
+class hmac_context {
+ public:
+  hmac_context() {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    ctx_ = mac != nullptr ? EVP_MAC_CTX_new(mac) : nullptr;
+    EVP_MAC_free(mac);  // the context holds its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (ctx_ != nullptr && EVP_MAC_CTX_set_params(ctx_, params) != 1) {
+      EVP_MAC_CTX_free(ctx_);
+      ctx_ = nullptr;
+    }
+  }
+  ~hmac_context() { EVP_MAC_CTX_free(ctx_); }
+  hmac_context(const hmac_context&) = delete;
+  hmac_context& operator=(const hmac_context&) = delete;
+
+  EVP_MAC_CTX* get() const noexcept { return ctx_; }
+
+ private:
+  EVP_MAC_CTX* ctx_ = nullptr;
+};
+
+}  // namespace
+
 sha256_digest hmac_sha256(std::string_view key, std::string_view message) {
+  thread_local hmac_context context;
+  // A null key would keep the previous call's: an empty one is passed as such.
+  static constexpr unsigned char no_key = 0;
+  const auto* k = key.empty() ? &no_key : reinterpret_cast<const unsigned char*>(key.data());
   sha256_digest out{};
-  unsigned len = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
-       message.size(), out.data(), &len);
+  std::size_t length = 0;
+  EVP_MAC_CTX* ctx = context.get();
+  if (ctx == nullptr || EVP_MAC_init(ctx, k, key.size(), nullptr) != 1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(message.data()), message.size()) != 1 ||
+      EVP_MAC_final(ctx, out.data(), &length, out.size()) != 1 || length != out.size()) {
+    throw std::runtime_error("OpenSSL HMAC-SHA256 computation failed");
+  }
   return out;
 }
 

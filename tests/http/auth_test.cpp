@@ -43,7 +43,17 @@ TEST_CASE("base64 and SHA-256 match their published vectors", "[http]") {
   CHECK_FALSE(baton::base64_decode("Zm9v YQ=="));
   CHECK_FALSE(baton::base64_decode("Z"));
   CHECK(baton::to_hex(baton::sha256("abc")) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  // RFC 4231, test case 2.
+  // RFC 4231, test cases 2, 1 and 6 (a key longer than a block), then an empty key and
+  // case 2 again: each call uses its own key, never the previous one's.
+  CHECK(baton::to_hex(baton::hmac_sha256("Jefe", "what do ya want for nothing?")) ==
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  CHECK(baton::to_hex(baton::hmac_sha256(std::string(20, '\x0b'), "Hi There")) ==
+        "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  CHECK(baton::to_hex(baton::hmac_sha256(std::string(131, '\xaa'),
+                                         "Test Using Larger Than Block-Size Key - Hash Key First")) ==
+        "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  CHECK(baton::to_hex(baton::hmac_sha256({}, {})) ==
+        "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
   CHECK(baton::to_hex(baton::hmac_sha256("Jefe", "what do ya want for nothing?")) ==
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
