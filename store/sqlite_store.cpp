@@ -144,8 +144,11 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT " BATON_INCIDENT_COLUMNS " FROM incidents WHERE state = ?3 AND id < ?1 ORDER BY id DESC LIMIT ?2",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations ORDER BY id",
     "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id = ? ORDER BY id",
-    "SELECT " BATON_ESCALATION_COLUMNS " FROM escalations WHERE incident_id IN "
-    "(SELECT id FROM incidents WHERE state <> 'resolved') ORDER BY incident_id, id",  // the index's order: no sort
+    // BATON_ESCALATION_COLUMNS of e. A join, in the order of escalations_by_incident: no
+    // sort, and no list of open ids built first (0.6 s instead of 0.8 at a million).
+    "SELECT e.id, e.incident_id, e.role, e.rule, e.state, e.triggered_at_ms, e.target_at_ms, e.engaged_at_ms, "
+    "e.engaged_by, e.rung, e.round, e.paged, e.breached FROM escalations e JOIN incidents i ON i.id = e.incident_id "
+    "WHERE i.state <> 'resolved' ORDER BY e.incident_id, e.id",
     "SELECT id, due_ms, kind, incident_id, escalation_id FROM timers ORDER BY due_ms, id",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications ORDER BY created_at_ms, idempotency_key",
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE incident_id = ? "
