@@ -71,6 +71,7 @@ class discarding_store final : public bs::store {
   std::vector<bs::notification_row> pending_notifications() override { return {}; }
   std::optional<bs::config_version_row> find_config_version(std::string_view) override { return std::nullopt; }
   std::optional<bs::config_version_row> current_config_version() override { return std::nullopt; }
+  std::size_t count_open_incidents() override { return 0; }
   std::int64_t max_incident_id() override { return 0; }
   std::int64_t max_escalation_id() override { return 0; }
   std::int64_t max_timer_id() override { return 0; }
@@ -163,6 +164,7 @@ class counting_store final : public bs::store {
     return inner_.find_config_version(v);
   }
   std::optional<bs::config_version_row> current_config_version() override { return inner_.current_config_version(); }
+  std::size_t count_open_incidents() override { return inner_.count_open_incidents(); }
   std::int64_t max_incident_id() override { return inner_.max_incident_id(); }
   std::int64_t max_escalation_id() override { return inner_.max_escalation_id(); }
   std::int64_t max_timer_id() override { return inner_.max_timer_id(); }

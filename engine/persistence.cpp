@@ -103,7 +103,12 @@ void core::recover() {
     return versions.emplace(row.config_version, loaded.org).first->second;
   };
 
-  // Rows are taken one at a time, straight into the engine's own structures.
+  // Rows are taken one at a time, straight into the engine's own structures, sized
+  // first so that a million do not rehash them twenty times.
+  const std::size_t open = store_.count_open_incidents();
+  incidents_.reserve(open);
+  by_dedup_key_.reserve(open);
+  escalations_.reserve(open);
   store_.each_incident(true, [&](store::incident_row& row) {
     incident inc;
     inc.id = row.id;

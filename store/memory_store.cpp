@@ -460,6 +460,11 @@ std::optional<config_version_row> memory_store::find_config_version(std::string_
   return it->second;
 }
 
+std::size_t memory_store::count_open_incidents() {
+  return static_cast<std::size_t>(std::count_if(impl_->incidents.begin(), impl_->incidents.end(),
+                                                [](const auto& entry) { return entry.second.state != "resolved"; }));
+}
+
 std::int64_t memory_store::max_incident_id() {
   return impl_->incidents.empty() ? 0 : std::max<std::int64_t>(0, impl_->incidents.rbegin()->first);
 }

@@ -63,6 +63,7 @@ enum class query : std::size_t {
   pending_notifications,
   find_config_version,
   current_config_version,
+  count_open_incidents,
   max_incident_id,
   max_escalation_id,
   max_timer_id,
@@ -157,6 +158,7 @@ constexpr std::array<const char*, static_cast<std::size_t>(query::count)> query_
     "SELECT " BATON_NOTIFICATION_COLUMNS " FROM notifications WHERE state = 'pending' ORDER BY rowid",
     "SELECT version, loaded_at_ms, sources, loaded_seq FROM config_versions WHERE version = ?",
     "SELECT version, loaded_at_ms, sources, loaded_seq FROM config_versions ORDER BY loaded_seq DESC LIMIT 1",
+    "SELECT count(*) FROM incidents WHERE state <> 'resolved'",
     "SELECT max(0, coalesce(max(id), 0)) FROM incidents",
     "SELECT max(0, coalesce(max(id), 0)) FROM escalations",
     "SELECT max(0, coalesce((SELECT max(id) FROM timers), 0), "
@@ -1027,6 +1029,12 @@ std::optional<config_version_row> sqlite_store::current_config_version() {
       return std::nullopt;
     }
     return read_config_version(*s);
+  });
+}
+
+std::size_t sqlite_store::count_open_incidents() {
+  return impl_->guarded("count_open_incidents", [&] {
+    return static_cast<std::size_t>(std::max<std::int64_t>(0, impl_->single_integer(query::count_open_incidents)));
   });
 }
 

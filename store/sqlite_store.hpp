@@ -75,6 +75,7 @@ class sqlite_store final : public store {
   std::vector<notification_row> pending_notifications() override;
   std::optional<config_version_row> find_config_version(std::string_view version) override;
   std::optional<config_version_row> current_config_version() override;
+  std::size_t count_open_incidents() override;
   std::int64_t max_incident_id() override;
   std::int64_t max_escalation_id() override;
   std::int64_t max_timer_id() override;

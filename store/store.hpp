@@ -134,6 +134,8 @@ class store {
   /// The version loaded last (largest loaded_seq), if any was.
   virtual std::optional<config_version_row> current_config_version() = 0;
 
+  /// How many incidents are not resolved: what a restart sizes its tables by.
+  virtual std::size_t count_open_incidents() = 0;
   /// Largest ids handed out so far, so a restarted engine continues after them.
   virtual std::int64_t max_incident_id() = 0;
   virtual std::int64_t max_escalation_id() = 0;

@@ -121,6 +121,7 @@ class counting_store final : public baton::store::store {
   std::optional<baton::store::config_version_row> current_config_version() override {
     return inner_.current_config_version();
   }
+  std::size_t count_open_incidents() override { return inner_.count_open_incidents(); }
   std::int64_t max_incident_id() override { return inner_.max_incident_id(); }
   std::int64_t max_escalation_id() override { return inner_.max_escalation_id(); }
   std::int64_t max_timer_id() override { return inner_.max_timer_id(); }

@@ -259,6 +259,7 @@ TEMPLATE_TEST_CASE("stores list the escalations of incidents not resolved", "[st
   CHECK(listed[0].id == 4);
   CHECK(listed[1].id == 1);
   CHECK(listed[2].id == 3);
+  CHECK(f.get().count_open_incidents() == 2);
   CHECK(f.get().find_incident(10)->reminders_sent == 3);
 }
 
