@@ -49,6 +49,11 @@ class timer_queue {
   /// The largest id handed out so far (0: none).
   std::uint64_t highest_id() const noexcept { return next_seq_ - 1; }
 
+  /// Room for `n` pending timers without growing (a restart knows about how many).
+  void reserve(std::size_t n) {
+    heap_.reserve(n);
+    pending_.reserve(n);
+  }
   /// Ids up to `highest` were handed out before (by an earlier process): never again.
   void reserve_ids(std::uint64_t highest) noexcept { next_seq_ = std::max(next_seq_, highest + 1); }
 

@@ -4,6 +4,8 @@
 // seeded operations over the reference organisation (engine/persistence.cpp).
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -386,4 +388,29 @@ TEST_CASE("a restarted engine keeps each incident's configuration version, timer
   auto other = w.eng->submit(engine::event{"anomaly", "chat-assist", "high", "", "", "", {}, {}});
   REQUIRE(other.has_value());
   CHECK(other->incident_id == 2);
+}
+
+TEST_CASE("a restart refuses two open incidents with one key, names both, and writes nothing",
+          "[engine][restart]") {
+  test::temp_dir dir;
+  world w(dir.path() / "baton.db");
+  for (const char* key : {"k-1", "k-2", "k-3", "k-4"}) {
+    auto r = w.eng->submit(engine::event{"anomaly", "chat-assist", "high", "", "", key, {}, {}});
+    REQUIRE(r.has_value());
+  }
+  w.eng.reset();
+  w.store.reset();
+  {
+    // As a damaged or hand-edited file could have it: incident 3 takes incident 2's key.
+    SQLite::Database db(w.db_.string(), SQLite::OPEN_READWRITE);
+    REQUIRE(db.exec("UPDATE incidents SET dedup_key = 'k-2' WHERE id = 3") == 1);
+  }
+  const auto head_before = store::sqlite_store(w.db_).head();
+  REQUIRE_THROWS_WITH(w.start(), Catch::Contains("cannot rebuild the engine's state from the database") &&
+                                     Catch::Contains("incidents 2 and 3 are both open with the key k-2"));
+  w.eng.reset();
+  w.store.reset();
+  const auto head_after = store::sqlite_store(w.db_).head();
+  CHECK(head_after.seq == head_before.seq);
+  CHECK(head_after.hash == head_before.hash);
 }
