@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,11 +46,11 @@ std::unique_ptr<notifiers::notifier_set> counting_notifiers(const config::organi
   return set;
 }
 
-
 // One restart, in the process recovery_bench started for it: the engine rebuilt from
 // `db` an hour after the build, its time (printed as "rebuild-seconds S" for the parent)
 // and the resident memory it added; then, when asked, the storm of overdue timers.
-int restart(const std::shared_ptr<const config::organisation>& org, timestamp start, const std::filesystem::path& db, bool storm) {
+int restart(const std::shared_ptr<const config::organisation>& org, timestamp start, const std::filesystem::path& db,
+            bool storm) {
   const auto rss_before = bench::resident_bytes();
   const auto t0 = std::chrono::steady_clock::now();
   store::sqlite_store st(db);
