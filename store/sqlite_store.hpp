@@ -10,6 +10,8 @@ namespace SQLite { class Database; }
 
 namespace baton::store {
 
+/// Used by one thread at a time: a store may pass from thread to thread, but two threads
+/// never use one at once (its connection runs without SQLite's own mutex).
 class sqlite_store final : public store {
  public:
   /// Opens or creates the database at `path` and applies pending migrations.
